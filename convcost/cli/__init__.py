@@ -1,0 +1,80 @@
+"""The ``convcost`` command: a thin click group. Each subcommand lives in its own module.
+
+Domain errors are converted to messages and exit codes here, once, at the boundary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..errors import EXIT_INVALID_INPUT, ConvcostError
+
+EXIT_INTERNAL_ERROR = 3
+
+
+class ConvcostGroup(click.Group):
+    """A click group that turns ConvcostError into ``error: ...`` on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        try:
+            return super().invoke(ctx)
+        except ConvcostError as err:
+            click.echo(err.format(), err=True)
+            ctx.exit(err.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except RecursionError:
+            click.echo("error: input is nested too deeply to process", err=True)
+            ctx.exit(EXIT_INVALID_INPUT)
+        except MemoryError:
+            click.echo("error: out of memory while processing the input", err=True)
+            ctx.exit(EXIT_INVALID_INPUT)
+        except Exception as exc:  # a bug in convcost, not in the input
+            if os.environ.get("CONVCOST_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "  hint: this is a bug in convcost; rerun with CONVCOST_DEBUG=1 for a traceback and report it",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL_ERROR)
+
+
+@click.group(cls=ConvcostGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="convcost", prog_name="convcost")
+def main() -> None:
+    """Exact cost analysis of convolutional networks: parameters and mult-adds of every layer,
+    standard versus depthwise-separable, from a layer file, with no framework and no forward pass.
+
+    \b
+    Exit codes: 0 success, 1 a check failed, 2 invalid input or options, 3 internal error (a bug).
+    """
+
+
+def _register() -> None:
+    from .analyze import analyze
+    from .zoo import zoo
+
+    main.add_command(analyze)
+    main.add_command(zoo)
+    try:  # commands built in parallel land one by one
+        from .prove import prove
+
+        main.add_command(prove)
+    except ImportError:
+        pass
+    try:
+        from .check import check
+
+        main.add_command(check)
+    except ImportError:
+        pass
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""`convcost analyze`: wiring only (load -> analyze -> render -> write)."""
+
+from __future__ import annotations
+
+import click
+
+from ..render import Format
+from .options import network_options
+
+
+@click.command()
+@network_options
+@click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in Format]), default=Format.TABLE.value,
+              show_default=True, help="Output format. JSON and CSV are exact; the table rounds big numbers.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
+    """Per-layer and total parameters and mult-adds of a network, each conv layer beside its
+    standard and depthwise-separable alternatives.
+
+    FILE_OR_BUILTIN is a layer file (see docs/layer-file.md) or a built-in network
+    (`convcost zoo` lists them).
+
+    \b
+    Examples:
+      convcost analyze mobilenet_v1
+      convcost analyze mobilenet_v1 --set alpha=0.75 --set res=160 --format json
+      convcost analyze mobilenet_v1 --symbolic alpha --format markdown
+    """
+    from ..api import analyze as run
+    from ..render import renderer
+
+    report = run(source, **network)
+    fmt_ = Format(fmt)
+    if fmt_ is Format.TABLE and output is None and click.get_text_stream("stdout").isatty():
+        from rich.console import Console
+
+        from ..render.table import build
+
+        console = Console()
+        for item in build(report):
+            console.print(item)
+            console.print()
+        return
+    text = renderer(fmt_)(report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from ..render.output import write_atomic
+
+        write_atomic(output, text)

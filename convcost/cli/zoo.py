@@ -1,0 +1,16 @@
+"""`convcost zoo`: list the built-in networks."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+def zoo() -> None:
+    """List the built-in networks (usable wherever a FILE is expected)."""
+    from ..zoo import builtin_names, describe
+
+    names = builtin_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        click.echo(f"{name.ljust(width)}  {describe(name)}")

@@ -1,0 +1,159 @@
+"""Every layer kind outside the convolution family: fc, pooling, normalisation, activations and
+the structural kinds (flatten, add, mul, concat, upsample, dropout)."""
+
+from __future__ import annotations
+
+from ..symbolic import arith
+from .registry import LayerError, Outcome, ParamSpec, Part, rule
+from .shapes import check_channels, conv_out, elements, feature_map, fmt_shape, pad_pair
+
+P = ParamSpec
+
+
+@rule("fc", family="fc", params=(
+    P("out", "count", doc="output features"),
+    P("bias", "bool", True, "add a learned bias per output feature"),
+))
+def fc(p, inputs):
+    """A fully connected layer (torch.nn.Linear) on the flattened input."""
+    features = elements(inputs[0])
+    n = p["out"]
+    check_channels(n, "`out` (output features)")
+    macs = arith.mul(features, n)
+    params = arith.add(macs, n if p["bias"] else 0)
+    counters = {"bias_adds": n} if p["bias"] else {}
+    return Outcome((n,), params, macs, counters, (Part("fc", params, macs),))
+
+
+_POOL = (
+    P("kernel", "size", None, "window: int or [height, width] (not with `global`)"),
+    P("stride", "size", None, "step; defaults to the kernel"),
+    P("padding", "padding", 0, "int, [height, width], `same` or `valid`"),
+    P("ceil_mode", "bool", False, "round the output size up, as PyTorch's ceil_mode"),
+    P("global", "bool", False, "pool each channel down to 1x1"),
+)
+
+
+def _pool(p, inputs, kind):
+    c, h, w = feature_map(inputs, kind)
+    if p["global"]:
+        if p["kernel"] is not None:
+            raise LayerError(f"{kind} takes either `global: true` or a `kernel`, not both")
+        return Outcome((c, 1, 1), counters={"pool_ops": arith.product(c, h, w)})
+    if p["kernel"] is None:
+        raise LayerError(f"{kind} needs a `kernel` (or `global: true`)")
+    kh, kw = p["kernel"]
+    sh, sw = p["stride"] if p["stride"] is not None else (kh, kw)
+    ph, pw = pad_pair(p["padding"])
+    dh, dw = p.get("dilation", (1, 1))
+    ho = conv_out(h, kh, sh, ph, dh, "height", p["ceil_mode"])
+    wo = conv_out(w, kw, sw, pw, dw, "width", p["ceil_mode"])
+    return Outcome((c, ho, wo), counters={"pool_ops": arith.product(c, ho, wo, kh, kw)})
+
+
+@rule("avgpool", family="pool", params=_POOL)
+def avgpool(p, inputs):
+    """Average pooling; pool_ops counts one addition per window element per output."""
+    return _pool(p, inputs, "avgpool")
+
+
+@rule("maxpool", family="pool", params=(*_POOL, P("dilation", "size", 1, "spacing of window taps")))
+def maxpool(p, inputs):
+    """Max pooling; pool_ops counts one comparison per window element per output."""
+    return _pool(p, inputs, "maxpool")
+
+
+@rule("bn", family="norm", params=(P("affine", "bool", True, "learned scale (gamma) and shift (beta)"),),
+      kinds=("batchnorm",))
+def bn(p, inputs):
+    """Batch normalisation: 2 parameters per channel (gamma, beta); running statistics are buffers."""
+    shape = inputs[0]
+    params = arith.mul(2, shape[0]) if p["affine"] else 0
+    parts = (Part("bn", params, 0),) if p["affine"] else ()
+    return Outcome(shape, params, 0, {"bn_ops": elements(shape)}, parts)
+
+
+ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid", "hswish", "swish",
+               "silu", "mish", "tanh", "softmax")
+
+
+@rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:])
+def activation(p, inputs):
+    """An element-wise activation: one activation_op per element, no parameters."""
+    shape = inputs[0]
+    return Outcome(shape, counters={"activation_ops": elements(shape)})
+
+
+@rule("dropout", family="identity", params=(P("p", "number", 0, "drop probability (no effect on cost)"),),
+      kinds=("identity",))
+def identity(p, inputs):
+    """No cost: the shape passes through (dropout is the identity at inference)."""
+    return Outcome(inputs[0])
+
+
+@rule("flatten", family="reshape")
+def flatten(p, inputs):
+    """Flatten a feature map to one vector of C*H*W features."""
+    return Outcome((elements(inputs[0]),))
+
+
+def _same_shapes(inputs, kind):
+    first = inputs[0]
+    for other in inputs[1:]:
+        if len(other) != len(first) or any(arith.equal(a, b) is False for a, b in zip(first, other)):
+            raise LayerError(
+                f"{kind} needs inputs of one shape, got " + " and ".join(fmt_shape(s) for s in inputs),
+                hint="project the shortcut with a pointwise conv (stride/out) to match",
+            )
+    return first
+
+
+@rule("add", family="merge", many_inputs=True)
+def add(p, inputs):
+    """Element-wise sum of two or more inputs of the same shape (a residual connection)."""
+    shape = _same_shapes(inputs, "add")
+    return Outcome(shape, counters={"eltwise_ops": arith.mul(len(inputs) - 1, elements(shape))})
+
+
+@rule("mul", family="merge", many_inputs=True)
+def mul(p, inputs):
+    """Element-wise product; a [C, 1, 1] input broadcasts over height and width (squeeze-excite)."""
+
+    def is_gate(s):
+        return len(s) == 3 and s[1] == 1 and s[2] == 1
+
+    shape = next((s for s in inputs if not is_gate(s)), inputs[0])
+    for s in inputs:
+        if is_gate(s) and len(shape) == 3 and arith.equal(s[0], shape[0]) is not False:
+            continue
+        _same_shapes([shape, s], "mul")
+    return Outcome(shape, counters={"eltwise_ops": arith.mul(len(inputs) - 1, elements(shape))})
+
+
+@rule("concat", family="merge", many_inputs=True)
+def concat(p, inputs):
+    """Concatenation along channels; heights and widths must agree."""
+    first = inputs[0]
+    for other in inputs[1:]:
+        if len(other) != len(first) or any(arith.equal(a, b) is False for a, b in zip(first[1:], other[1:])):
+            raise LayerError(
+                "concat needs inputs of one spatial size, got " + " and ".join(fmt_shape(s) for s in inputs),
+                hint="concat joins along channels; height and width must match",
+            )
+    return Outcome((arith.total(s[0] for s in inputs), *first[1:]))
+
+
+@rule("upsample", family="reshape", params=(
+    P("scale", "size", None, "integer factor: int or [height, width]"),
+    P("size", "size", None, "output [height, width] instead of a scale"),
+    P("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
+))
+def upsample(p, inputs):
+    """Resize a feature map by an integer scale or to a fixed size."""
+    c, h, w = feature_map(inputs, "upsample")
+    if (p["scale"] is None) == (p["size"] is None):
+        raise LayerError("upsample takes exactly one of `scale` or `size`")
+    if p["size"] is not None:
+        return Outcome((c, *p["size"]))
+    sh, sw = p["scale"]
+    return Outcome((c, arith.mul(h, sh), arith.mul(w, sw)))

@@ -1,0 +1,112 @@
+"""The one registry of layer kinds.
+
+Each kind is a small pure rule: (params, input shapes) -> Outcome (output shape and costs). Rules
+use only the helpers in convcost.symbolic.arith, so the same rule works on Python ints and on
+sympy expressions. The registry refuses duplicate kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConvcostError
+from ..symbolic.arith import Value
+
+Shape = tuple  # (C, H, W) for feature maps, (F,) for feature vectors
+
+REQUIRED = object()
+
+# The counters kept apart from `macs` (see docs/conventions.md).
+COUNTERS = ("bias_adds", "bn_ops", "activation_ops", "pool_ops", "eltwise_ops")
+
+
+class LayerError(ConvcostError):
+    """A rule found its input or parameters inconsistent. The engine adds the layer and location."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    name: str
+    type: str  # see convcost.spec.coerce.COERCERS
+    default: Any = REQUIRED
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One weight operation inside a layer (a `separable` layer has two), for the by-kind breakdown."""
+
+    label: str  # "conv 3x3", "depthwise 3x3", "pointwise", "grouped conv 3x3", "fc", "bn"
+    params: Value
+    macs: Value
+
+
+@dataclass(frozen=True, slots=True)
+class ConvGeometry:
+    """The standard convolution a conv-family layer stands for: Dk x Dk' kernel, M -> N channels,
+    Do x Do' output, plus the bias flag. Standard and separable alternatives are computed from it."""
+
+    m: Value
+    n: Value
+    kh: Value
+    kw: Value
+    ho: Value
+    wo: Value
+    bias: bool
+    groups: Value = 1
+    separable: bool = False  # written as a depthwise-separable convolution
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    output: Shape
+    params: Value = 0
+    macs: Value = 0
+    counters: Mapping[str, Value] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()
+    geometry: ConvGeometry | None = None
+
+
+Infer = Callable[[Mapping[str, Any], Sequence[Shape]], Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    family: str  # conv, fc, norm, activation, pool, merge, reshape, identity
+    params: tuple[ParamSpec, ...]
+    infer: Infer
+    many_inputs: bool = False
+    doc: str = ""
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+
+RULES: dict[str, Rule] = {}
+
+# Keys every layer may carry, handled by the loader and the engine, not by rules.
+COMMON_KEYS = ("name", "from", "expect", "budget")
+
+
+def rule(kind: str, *, family: str, params: Sequence[ParamSpec] = (), many_inputs: bool = False,
+         kinds: Sequence[str] = ()) -> Callable[[Infer], Infer]:
+    """Register `fn` as the rule for `kind` (and for each of `kinds`, sharing one function)."""
+
+    def deco(fn: Infer) -> Infer:
+        for k in (kind, *kinds):
+            if k in RULES:
+                raise RuntimeError(f"layer kind {k!r} is registered twice")
+            RULES[k] = Rule(k, family, tuple(params), fn, many_inputs, (fn.__doc__ or "").strip())
+        return fn
+
+    return deco
+
+
+def get_rules() -> dict[str, Rule]:
+    from . import rules  # noqa: F401  (importing registers every kind)
+
+    return RULES

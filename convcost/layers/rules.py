@@ -1,0 +1,3 @@
+"""Importing this module registers every layer kind."""
+
+from . import conv, other  # noqa: F401

@@ -1,0 +1,29 @@
+"""Writing a report: to stdout, or atomically to a file (temporary file, then rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from ..errors import ConvcostError, Location
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the whole new one, never a part."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ConvcostError("-o names a directory", Location(path), "give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".convcost-", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ConvcostError(f"cannot write the output: {exc.strerror or exc}", Location(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

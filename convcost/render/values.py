@@ -1,0 +1,86 @@
+"""Formatting exact values for people and for machines. Formatting only: no cost arithmetic."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..symbolic.arith import Value, is_number
+
+_SI = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
+
+
+def exact(v: Value):
+    """A JSON value: ints stay ints; fractions become "p/q"; symbolic values become sympy syntax."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, Fraction):
+        return f"{v.numerator}/{v.denominator}" if v.denominator != 1 else v.numerator
+    return str(v)
+
+
+def exact_str(v: Value) -> str:
+    """An exact value as a string (for ratios): "41/288", "1", or sympy syntax."""
+    if isinstance(v, Fraction):
+        return str(v)
+    return str(v)
+
+
+def human(v: Value) -> str:
+    """568740352 -> '568.74M'; small numbers stay whole; symbolic values as sympy prints them."""
+    if not is_number(v):
+        return str(v)
+    if isinstance(v, Fraction) and v.denominator != 1:
+        return f"{float(v):.4g}"
+    n = int(v)
+    for scale, suffix in _SI:
+        if abs(n) >= scale:
+            return f"{n / scale:.2f}{suffix}"
+    return str(n)
+
+
+def grouped(v: Value) -> str:
+    """568740352 -> '568,740,352'."""
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def decimal(v: Value, digits: int = 4) -> str:
+    """A ratio as a short decimal for reading (the exact value is in JSON and CSV)."""
+    if v is None:
+        return ""
+    if is_number(v):
+        return f"{float(v):.{digits}f}"
+    return str(v)
+
+
+def percent(v: Value, digits: int = 2) -> str:
+    if is_number(v):
+        return f"{float(Fraction(v) * 100):.{digits}f}"
+    return str(v)
+
+
+def shape(s: tuple) -> str:
+    return "x".join(str(x) for x in s)
+
+
+def pair(p) -> str:
+    if isinstance(p, tuple):
+        return str(p[0]) if p[0] == p[1] else f"{p[0]}x{p[1]}"
+    return str(p)
+
+
+def op_summary(kind: str, attrs) -> str:
+    """'conv 3x3/2', 'separable 3x3/1', 'avgpool global': what a layer is, in a few characters."""
+    if "kernel" in attrs and attrs["kernel"] is not None:
+        k = attrs["kernel"]
+        text = f"{kind} {k[0]}x{k[1]}"
+        stride = attrs.get("stride") or k
+        return f"{text}/{pair(stride)}"
+    if attrs.get("global"):
+        return f"{kind} global"
+    if kind == "pointwise" and attrs.get("stride", (1, 1)) != (1, 1):
+        return f"pointwise/{pair(attrs['stride'])}"
+    return kind

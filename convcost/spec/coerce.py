@@ -1,0 +1,93 @@
+"""Turning YAML nodes into checked parameter values, one coercer per parameter type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ..errors import ConvcostError
+from ..limits import Limits
+from ..symbolic import arith
+from ..symbolic.arith import Value
+from ..symbolic.expr import evaluate_text
+from .yamlnodes import Node
+
+Env = Mapping[str, Value]
+
+
+def number(node: Node, env: Env, limits: Limits, what: str) -> Value:
+    """A number or an expression string."""
+    if node.type in ("int", "float"):
+        return node.value
+    if node.type == "str":
+        return evaluate_text(node.value, env, limits, node.loc)
+    raise ConvcostError(f"{what} must be a number or an expression, got {node.describe()}", node.loc)
+
+
+def _check_int(value: Value, node: Node, what: str, minimum: int) -> Value:
+    integer = arith.is_integer(value)
+    if integer is False:
+        raise ConvcostError(
+            f"{what} must be an integer, got {value}", node.loc,
+            "wrap the expression in floor(...), round(...) or make_divisible(..., 8)",
+        )
+    low = arith.less_than(value, minimum)
+    if low is True:
+        raise ConvcostError(f"{what} must be at least {minimum}, got {value}", node.loc)
+    return value
+
+
+def count(node: Node, env: Env, limits: Limits, what: str) -> Value:
+    """A positive integer (channels, groups, multipliers)."""
+    return _check_int(number(node, env, limits, what), node, what, 1)
+
+
+def nonneg(node: Node, env: Env, limits: Limits, what: str) -> Value:
+    return _check_int(number(node, env, limits, what), node, what, 0)
+
+
+def _pair(node: Node, env: Env, limits: Limits, what: str, one: Callable) -> tuple:
+    if node.type == "seq":
+        if len(node.value) != 2:
+            raise ConvcostError(f"{what} takes one value or a [height, width] pair, got {len(node.value)} values",
+                                node.loc)
+        return (one(node.value[0], env, limits, what), one(node.value[1], env, limits, what))
+    v = one(node, env, limits, what)
+    return (v, v)
+
+
+def size(node: Node, env: Env, limits: Limits, what: str) -> tuple:
+    """A positive integer or a [height, width] pair of them (kernel, stride, dilation)."""
+    return _pair(node, env, limits, what, count)
+
+
+def padding(node: Node, env: Env, limits: Limits, what: str):
+    """A non-negative integer, a [height, width] pair, or `same` / `valid`."""
+    if node.type == "str" and node.value.strip() in ("same", "valid"):
+        return node.value.strip()
+    return _pair(node, env, limits, what, nonneg)
+
+
+def boolean(node: Node, env: Env, limits: Limits, what: str) -> bool:
+    if node.type != "bool":
+        raise ConvcostError(f"{what} must be true or false, got {node.describe()} {node.text!r}", node.loc)
+    return node.value
+
+
+def choice(options: tuple[str, ...]) -> Callable:
+    def coerce(node: Node, env: Env, limits: Limits, what: str) -> str:
+        if node.type != "str" or node.value not in options:
+            raise ConvcostError(f"{what} must be one of {', '.join(options)}, got {node.text!r}", node.loc)
+        return node.value
+
+    return coerce
+
+
+COERCERS: dict[str, Callable] = {
+    "number": number, "count": count, "size": size, "padding": padding, "bool": boolean,
+}
+
+
+def coercer(type_name: str) -> Callable:
+    if type_name.startswith("choice:"):
+        return choice(tuple(type_name.split(":", 1)[1].split(",")))
+    return COERCERS[type_name]

@@ -1,0 +1,187 @@
+"""Exact arithmetic on values that are Python ints, Fractions, or sympy expressions.
+
+Numeric runs never import sympy: every helper here works on ints and Fractions directly and only
+touches sympy when one of its arguments already is a sympy object (which only happens when the
+user asked for a symbol). Results that sympy can pin down to a number come back as int/Fraction.
+"""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from typing import Any
+
+Value = Any  # int | Fraction | sympy.Expr
+
+NUMBER_TYPES = (int, Fraction)
+
+
+def is_number(x: Value) -> bool:
+    return isinstance(x, NUMBER_TYPES) and not isinstance(x, bool)
+
+
+def is_symbolic(x: Value) -> bool:
+    return not isinstance(x, NUMBER_TYPES)
+
+
+def sympy_loaded() -> bool:
+    return "sympy" in sys.modules
+
+
+def to_sympy(x: Value):
+    import sympy
+
+    if isinstance(x, int):
+        return sympy.Integer(x)
+    if isinstance(x, Fraction):
+        return sympy.Rational(x.numerator, x.denominator)
+    return x
+
+
+def normalize(x: Value) -> Value:
+    """Fractions with denominator 1 become ints; sympy numbers become int/Fraction."""
+    if isinstance(x, int):
+        return x
+    if isinstance(x, Fraction):
+        return x.numerator if x.denominator == 1 else x
+    if getattr(x, "is_Integer", False):
+        return int(x)
+    if getattr(x, "is_Rational", False):
+        return Fraction(int(x.p), int(x.q))
+    return x
+
+
+def add(a: Value, b: Value) -> Value:
+    if is_number(a) and is_number(b):
+        return normalize(a + b)
+    return normalize(to_sympy(a) + to_sympy(b))
+
+
+def sub(a: Value, b: Value) -> Value:
+    if is_number(a) and is_number(b):
+        return normalize(a - b)
+    return normalize(to_sympy(a) - to_sympy(b))
+
+
+def mul(a: Value, b: Value) -> Value:
+    if is_number(a) and is_number(b):
+        return normalize(a * b)
+    return normalize(to_sympy(a) * to_sympy(b))
+
+
+def div(a: Value, b: Value) -> Value:
+    """Exact division (caller guarantees b is not zero)."""
+    if is_number(a) and is_number(b):
+        return normalize(Fraction(a) / Fraction(b))
+    return normalize(to_sympy(a) / to_sympy(b))
+
+
+def product(*xs: Value) -> Value:
+    out: Value = 1
+    for x in xs:
+        out = mul(out, x)
+    return out
+
+
+def total(xs) -> Value:
+    """Sum of many values; a symbolic sum is built in one step (sympy.Add), not term by term."""
+    nums = 0
+    syms = []
+    for x in xs:
+        if is_number(x):
+            nums += x
+        else:
+            syms.append(x)
+    if not syms:
+        return normalize(nums) if isinstance(nums, Fraction) else nums
+    import sympy
+
+    return normalize(sympy.Add(to_sympy(nums), *syms))
+
+
+def floor(x: Value) -> Value:
+    if isinstance(x, int):
+        return x
+    if isinstance(x, Fraction):
+        return x.numerator // x.denominator
+    import sympy
+
+    return normalize(sympy.floor(x))
+
+
+def ceil(x: Value) -> Value:
+    if isinstance(x, int):
+        return x
+    if isinstance(x, Fraction):
+        return -((-x.numerator) // x.denominator)
+    import sympy
+
+    return normalize(sympy.ceiling(x))
+
+
+def floordiv(a: Value, b: Value) -> Value:
+    if type(a) is int and type(b) is int:
+        return a // b
+    return floor(div(a, b))
+
+
+def ceildiv(a: Value, b: Value) -> Value:
+    if type(a) is int and type(b) is int:
+        return -((-a) // b)
+    return ceil(div(a, b))
+
+
+def minimum(*xs: Value) -> Value:
+    if all(is_number(x) for x in xs):
+        return normalize(min(xs))
+    import sympy
+
+    return normalize(sympy.Min(*[to_sympy(x) for x in xs]))
+
+
+def maximum(*xs: Value) -> Value:
+    if all(is_number(x) for x in xs):
+        return normalize(max(xs))
+    import sympy
+
+    return normalize(sympy.Max(*[to_sympy(x) for x in xs]))
+
+
+# Three-valued facts: True, False, or None when a symbolic value leaves it undecided.
+
+
+def is_integer(x: Value) -> bool | None:
+    if isinstance(x, int):
+        return True
+    if isinstance(x, Fraction):
+        return x.denominator == 1
+    return x.is_integer
+
+
+def is_positive(x: Value) -> bool | None:
+    if is_number(x):
+        return x > 0
+    return x.is_positive
+
+
+def is_zero(x: Value) -> bool | None:
+    if is_number(x):
+        return x == 0
+    return x.is_zero
+
+
+def less_than(a: Value, b: Value) -> bool | None:
+    """Is a < b? None when undecided."""
+    return is_positive(sub(b, a))
+
+
+def equal(a: Value, b: Value) -> bool | None:
+    if is_number(a) and is_number(b):
+        return a == b
+    d = sub(a, b)
+    if is_number(d):
+        return d == 0
+    import sympy
+
+    z = sympy.simplify(d).is_zero
+    return z

@@ -1,0 +1,306 @@
+"""The safe expression language of layer files.
+
+An expression string is parsed with :mod:`ast` (which only parses, never runs anything) and every
+node is checked against a whitelist before anything is evaluated. Evaluation walks that checked
+tree and builds ints, exact Fractions, or sympy objects through sympy's constructors; it never
+calls eval, exec, sympify or parse_expr. Sizes are bounded by :class:`convcost.limits.Limits`.
+
+Grammar: numbers (decimals are exact rationals), names of vars, + - * / // % ** and unary minus,
+parentheses, and the functions floor, ceil, round, min, max, abs, make_divisible.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from functools import lru_cache
+
+from ..errors import ConvcostError, LimitExceeded, Location
+from ..limits import DEFAULT_LIMITS, Limits
+from . import arith
+from .arith import Value, is_number
+
+
+class ExpressionError(ConvcostError):
+    pass
+
+
+FUNCTIONS = ("floor", "ceil", "round", "min", "max", "abs", "make_divisible")
+_ARITY = {"floor": (1, 1), "ceil": (1, 1), "round": (1, 1), "abs": (1, 1),
+          "min": (2, 64), "max": (2, 64), "make_divisible": (2, 3)}
+
+_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+_OPNAMES = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+            ast.Mod: "%", ast.Pow: "**"}
+
+
+def _describe(node: ast.AST) -> str:
+    kinds = {
+        ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
+        ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
+        ast.GeneratorExp: "comprehensions", ast.Compare: "comparisons", ast.BoolOp: "boolean operators",
+        ast.IfExp: "conditional expressions", ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts",
+        ast.Set: "sets", ast.JoinedStr: "strings", ast.NamedExpr: "assignments", ast.Starred: "unpacking",
+        ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+    }
+    return kinds.get(type(node), type(node).__name__)
+
+
+class _Checked:
+    """A parsed expression that passed the whitelist; `names` are the variables it reads."""
+
+    __slots__ = ("tree", "text", "names")
+
+    def __init__(self, tree: ast.Expression, text: str, names: frozenset[str]):
+        self.tree = tree
+        self.text = text
+        self.names = names
+
+
+def _check(text: str, limits: Limits) -> _Checked:
+    if len(text) > limits.expr_chars:
+        raise LimitExceeded(
+            f"expression is {len(text)} characters long, over the limit of {limits.expr_chars}",
+            hint="raise it with --limit expr_chars=N if this is intended",
+        )
+    if "\x00" in text:
+        raise ExpressionError("expression contains a NUL character")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(
+            f"cannot parse expression {text!r}: {exc.msg}",
+            hint="expressions use numbers, vars, + - * / // % **, parentheses and "
+            + ", ".join(FUNCTIONS),
+        ) from None
+    except (ValueError, MemoryError, RecursionError):
+        raise ExpressionError(f"cannot parse expression {text[:60]!r}") from None
+    names: set[str] = set()
+    count = 0
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limits.expr_nodes:
+            raise LimitExceeded(
+                f"expression has more than {limits.expr_nodes} syntax nodes",
+                hint="raise it with --limit expr_nodes=N if this is intended",
+            )
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _BINOPS):
+            stack += [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise ExpressionError(
+                    f"{type(node.value).__name__} constant {node.value!r} is not allowed in an expression",
+                    hint="expressions are arithmetic on numbers and vars",
+                )
+        elif isinstance(node, ast.Name):
+            if node.id.startswith("_"):
+                raise ExpressionError(f"name {node.id!r} is not allowed (names may not start with '_')")
+            if node.id in FUNCTIONS:
+                raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
+            names.add(node.id)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                what = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
+                raise ExpressionError(
+                    f"call of {what!r} is not allowed",
+                    hint="the only functions are " + ", ".join(FUNCTIONS),
+                )
+            if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                raise ExpressionError(f"{node.func.id}() takes positional arguments only")
+            lo, hi = _ARITY[node.func.id]
+            if not lo <= len(node.args) <= hi:
+                want = str(lo) if lo == hi else f"{lo} to {hi}"
+                raise ExpressionError(f"{node.func.id}() takes {want} arguments, got {len(node.args)}")
+            stack += node.args
+        else:
+            op = _OPNAMES.get(type(getattr(node, "op", None)), None)
+            what = f"operator {op}" if op else _describe(node)
+            if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+                what = f"operator {type(node.op).__name__}"
+            raise ExpressionError(
+                f"{what} is not allowed in an expression",
+                hint="expressions use numbers, vars, + - * / // % **, parentheses and "
+                + ", ".join(FUNCTIONS),
+            )
+    return _Checked(tree, text.strip(), frozenset(names))
+
+
+@lru_cache(maxsize=4096)
+def _check_cached(text: str, limits: Limits) -> _Checked:
+    return _check(text, limits)
+
+
+def parse(text: str, limits: Limits = DEFAULT_LIMITS) -> _Checked:
+    """Parse and whitelist-check an expression string (cached)."""
+    return _check_cached(text, limits)
+
+
+def _check_size(x: Value, limits: Limits) -> Value:
+    if isinstance(x, int):
+        if x.bit_length() > limits.int_bits:
+            raise LimitExceeded(
+                f"a number in the expression has {x.bit_length()} bits, over the limit of {limits.int_bits}",
+                hint="raise it with --limit int_bits=N if this is intended",
+            )
+    elif isinstance(x, Fraction):
+        _check_size(x.numerator, limits)
+        _check_size(x.denominator, limits)
+    return x
+
+
+def _power(base: Value, exp: Value, limits: Limits) -> Value:
+    if not is_number(exp):
+        return arith.normalize(arith.to_sympy(base) ** exp)
+    if isinstance(exp, Fraction):
+        raise ExpressionError(f"exponent {exp} is not an integer", hint="only integer exponents are allowed")
+    if abs(exp) > limits.exponent:
+        raise LimitExceeded(
+            f"exponent {exp} is over the limit of {limits.exponent}",
+            hint="raise it with --limit exponent=N if this is intended",
+        )
+    if is_number(base):
+        if base == 0 and exp < 0:
+            raise ExpressionError("division by zero (0 raised to a negative power)")
+        bits = max(abs(Fraction(base).numerator).bit_length(), Fraction(base).denominator.bit_length())
+        if bits * abs(exp) > limits.int_bits + 64:
+            raise LimitExceeded(
+                f"{base}**{exp} would have about {bits * abs(exp)} bits, over the limit of {limits.int_bits}",
+                hint="raise it with --limit int_bits=N if this is intended",
+            )
+        return arith.normalize(Fraction(base) ** exp)
+    return arith.normalize(base**exp)
+
+
+def _round_half_even(x: Value) -> Value:
+    if is_number(x):
+        return round(Fraction(x))
+    raise ExpressionError(
+        "round() of a symbolic value is not supported",
+        hint="use floor(x + 1/2) to round halves up, or keep that var numeric",
+    )
+
+
+def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> Value:
+    """The channel rounding of MobileNetV2/V3 (TensorFlow's and torchvision's `_make_divisible`).
+
+    Rounds v to the nearest multiple of divisor (halves up), at least min_value (default divisor),
+    and never more than 10% below v.
+    """
+    if min_value is None:
+        min_value = divisor
+    rounded = arith.mul(arith.floordiv(arith.add(v, arith.div(divisor, 2)), divisor), divisor)
+    new_v = arith.maximum(min_value, rounded)
+    low = arith.less_than(new_v, arith.mul(Fraction(9, 10), v))
+    if low is True:
+        return arith.add(new_v, divisor)
+    if low is False:
+        return new_v
+    import sympy
+
+    return sympy.Piecewise(
+        (arith.to_sympy(arith.add(new_v, divisor)), arith.to_sympy(new_v) < arith.to_sympy(v) * sympy.Rational(9, 10)),
+        (arith.to_sympy(new_v), True),
+    )
+
+
+def _call(name: str, args: list[Value]) -> Value:
+    if name == "floor":
+        return arith.floor(args[0])
+    if name == "ceil":
+        return arith.ceil(args[0])
+    if name == "round":
+        return _round_half_even(args[0])
+    if name == "abs":
+        return abs(args[0]) if is_number(args[0]) else arith.normalize(abs(args[0]))
+    if name == "min":
+        return arith.minimum(*args)
+    if name == "max":
+        return arith.maximum(*args)
+    if name == "make_divisible":
+        if is_number(args[1]) and args[1] <= 0:
+            raise ExpressionError("make_divisible() needs a positive divisor")
+        return make_divisible(*args)
+    raise AssertionError(name)  # unreachable: the whitelist admits only FUNCTIONS
+
+
+def _literal(node: ast.Constant, text: str) -> Value:
+    value = node.value
+    if isinstance(value, int):
+        return value
+    # A float literal: take its exact decimal text, never the binary float.
+    segment = ast.get_source_segment(text, node)
+    try:
+        return arith.normalize(Fraction(segment.replace("_", "")))
+    except (ValueError, AttributeError, ZeroDivisionError):
+        raise ExpressionError(f"number {segment!r} is not finite") from None
+
+
+def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_LIMITS) -> Value:
+    """Evaluate a checked expression; `env` maps var names to ints, Fractions or sympy objects."""
+    for name in expr.names:
+        if name not in env:
+            close = difflib.get_close_matches(name, list(env), n=1)
+            raise ExpressionError(
+                f"unknown variable {name!r} in expression {expr.text!r}",
+                hint=f"did you mean {close[0]!r}?" if close else
+                ("declare it under `vars:` at the top of the file" if not env else
+                 "known vars: " + ", ".join(sorted(env))),
+            )
+    return _eval(expr.tree.body, expr.text, env, limits)
+
+
+def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) -> Value:
+    if isinstance(node, ast.Constant):
+        return _check_size(_literal(node, text), limits)
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        v = _eval(node.operand, text, env, limits)
+        return v if isinstance(node.op, ast.UAdd) else arith.mul(-1, v)
+    if isinstance(node, ast.Call):
+        args = [_eval(a, text, env, limits) for a in node.args]
+        return _check_size(_call(node.func.id, args), limits)
+    assert isinstance(node, ast.BinOp)
+    a = _eval(node.left, text, env, limits)
+    b = _eval(node.right, text, env, limits)
+    op = type(node.op)
+    if op is ast.Pow:
+        return _check_size(_power(a, b, limits), limits)
+    if op in (ast.Div, ast.FloorDiv, ast.Mod) and arith.is_zero(b) is True:
+        raise ExpressionError(f"division by zero in expression {text!r}")
+    fn: Callable[[Value, Value], Value] = _BINARY[op]
+    return _check_size(fn(a, b), limits)
+
+
+def _mod(a: Value, b: Value) -> Value:
+    if is_number(a) and is_number(b):
+        return arith.normalize(a % b)
+    import sympy
+
+    return arith.normalize(sympy.Mod(arith.to_sympy(a), arith.to_sympy(b)))
+
+
+_BINARY: dict[type, Callable[[Value, Value], Value]] = {
+    ast.Add: arith.add, ast.Sub: arith.sub, ast.Mult: arith.mul, ast.Div: arith.div,
+    ast.FloorDiv: arith.floordiv, ast.Mod: _mod,
+}
+
+
+def evaluate_text(text: str, env: Mapping[str, Value], limits: Limits = DEFAULT_LIMITS,
+                  location: Location | None = None) -> Value:
+    """Parse, check and evaluate one expression string, attaching `location` to any error."""
+    try:
+        return evaluate(parse(text, limits), env, limits)
+    except ConvcostError as err:
+        raise err.with_location(location) from None
+
+
+def parse_number_text(text: str) -> Value:
+    """An exact number from text such as '0.75', '3/4' or '10**30' (no vars)."""
+    return evaluate_text(text, {})

@@ -1,0 +1,67 @@
+"""Golden outputs of `convcost analyze` for the built-in networks, plus invariants on every golden.
+
+Regenerate after an intended change with: UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+(then read the diff: the invariants below must still hold, and the numbers must still be right).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from convcost.cli import main
+from convcost.zoo import builtin_names
+
+GOLDEN = Path(__file__).parent / "golden"
+FORMATS = {"json": "json", "csv": "csv", "markdown": "md", "table": "txt"}
+
+
+def output(name: str, fmt: str) -> str:
+    res = CliRunner().invoke(main, ["analyze", name, "--format", fmt], catch_exceptions=False)
+    assert res.exit_code == 0, res.stderr
+    return res.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", builtin_names())
+def test_golden(name, fmt):
+    path = GOLDEN / f"{name}.{FORMATS[fmt]}"
+    text = output(name, fmt)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1"
+    assert text == path.read_text()
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_golden_json_rows_add_up_to_totals(name):
+    data = json.loads((GOLDEN / f"{name}.json").read_text())
+    layers, totals = data["layers"], data["totals"]
+    assert sum(layer["params"] for layer in layers) == totals["params"]
+    assert sum(layer["macs"] for layer in layers) == totals["macs"]
+    for counter, value in totals["counters"].items():
+        assert sum(layer["counters"][counter] for layer in layers) == value
+    assert sum(k["macs"] for k in data["by_kind"]) == totals["macs"]
+    # params outside by_kind (none today) would show up here
+    assert sum(k["params"] for k in data["by_kind"]) == totals["params"]
+    # every conv-family layer carries its alternatives; the standard version never costs less
+    # than the separable-where-cheaper one
+    assert totals["separable"]["macs"] <= totals["macs"] <= totals["standard"]["macs"]
+    for layer in layers:
+        if "standard" in layer:
+            from fractions import Fraction
+
+            assert Fraction(layer["ratio"]) == Fraction(layer["separable"]["macs"], layer["standard"]["macs"])
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_golden_csv_rows_add_up(name):
+    rows = (GOLDEN / f"{name}.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    body = [dict(zip(header, r.split(","))) for r in rows[1:]]
+    total = body.pop()
+    assert total["name"] == "(total)"
+    assert sum(int(r["macs"]) for r in body) == int(total["macs"])
+    assert sum(int(r["params"]) for r in body) == int(total["params"])
