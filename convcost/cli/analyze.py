@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..render import Format
@@ -32,7 +34,7 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
 
     report = run(source, **network)
     fmt_ = Format(fmt)
-    if fmt_ is Format.TABLE and output is None and click.get_text_stream("stdout").isatty():
+    if fmt_ is Format.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 
         from ..render.table import build
