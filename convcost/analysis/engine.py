@@ -125,7 +125,14 @@ def _pair_geometry(dw: Outcome, pw: Outcome) -> ConvGeometry:
 
 
 def _ratio(a: Value, b: Value) -> Value | None:
-    return None if arith.is_zero(b) is not False else arith.div(a, b)
+    if arith.is_zero(b) is not False:
+        return None
+    q = arith.div(a, b)
+    if arith.is_symbolic(q):
+        import sympy
+
+        q = sympy.cancel(q)  # one fraction in lowest terms, e.g. (7111*alpha + 1000)/(64000*alpha)
+    return q
 
 
 def analyze_spec(spec: Spec) -> Report:
@@ -182,13 +189,13 @@ def analyze_spec(spec: Spec) -> Report:
     )
     return Report(
         spec.name, spec.path, spec.input, {n: v.value for n, v in spec.vars.items()}, spec.symbols,
-        tuple(rows), totals, by_kind(rows, totals),
+        tuple(rows), totals, by_kind(rows, totals, {v.value: v.default for v in spec.vars.values() if v.symbolic}),
         tuple(f"layer {n!r}: whether separable is cheaper depends on the symbols; kept as written"
               for n in undecided),
     )
 
 
-def by_kind(rows: Sequence[LayerReport], totals: Totals) -> tuple[KindShare, ...]:
+def by_kind(rows: Sequence[LayerReport], totals: Totals, at: Mapping | None = None) -> tuple[KindShare, ...]:
     """Params and mult-adds grouped by operation kind (the MobileNet paper's Table 2)."""
     groups: dict[str, list] = {}
     for row in rows:
@@ -201,7 +208,8 @@ def by_kind(rows: Sequence[LayerReport], totals: Totals) -> tuple[KindShare, ...
         out.append(KindShare(label, params, macs, _ratio(params, totals.params) or 0,
                              _ratio(macs, totals.macs) or 0))
 
-    def key(k: KindShare):
-        return (-k.macs, -k.params, k.kind) if arith.is_number(k.macs) and arith.is_number(k.params) else (0, 0, k.kind)
+    def key(k: KindShare):  # largest first; symbolic values are ordered by the vars' file values
+        macs, params = (v if arith.is_number(v) else v.subs(at or {}) for v in (k.macs, k.params))
+        return (-macs, -params, k.kind) if arith.is_number(arith.normalize(macs)) else (0, 0, k.kind)
 
     return tuple(sorted(out, key=key))

@@ -122,6 +122,14 @@ def ceil(x: Value) -> Value:
 def floordiv(a: Value, b: Value) -> Value:
     if type(a) is int and type(b) is int:
         return a // b
+    if type(b) is int and b > 0 and is_symbolic(a):
+        # floor((floor(u) + c) / b) == floor((u + c) / b) for integers c and b > 0: keeps the sizes
+        # of strided stacks compact (floor(res/4 - 1/4) instead of floor(floor(res/2 - 1/2)/2)).
+        import sympy
+
+        c, rest = a.as_coeff_Add()
+        if c.is_Integer and isinstance(rest, sympy.floor):
+            return floor(div(rest.args[0] + c, b))
     return floor(div(a, b))
 
 
