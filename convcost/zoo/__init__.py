@@ -26,8 +26,10 @@ def resolve(source: str) -> str:
         return builtin_path(key)
     import difflib
 
-    close = difflib.get_close_matches(key, builtin_names(), n=1)
-    hint = f"did you mean the built-in {close[0]!r}?" if close else "`convcost zoo` lists the built-in networks"
+    close = difflib.get_close_matches(key, builtin_names(), n=3)
+    hint = "`convcost zoo` lists the built-in networks"
+    if close:
+        hint = f"did you mean the built-in {' or '.join(map(repr, close))}? " + hint
     raise ConvcostError("no such file or built-in network", Location(source), hint)
 
 
