@@ -15,15 +15,15 @@ def render(report: Report) -> str:
     if report.symbols:
         lines += [f"Symbolic: {', '.join(report.symbols)}", ""]
     lines += [f"Input: {shape(report.input)}", ""]
-    head = ("#", "name", "layer", "output", "params", "mult-adds", "as standard", "as separable", "sep/std")
-    lines += [_row(head), _row(["---"] * 3 + ["---:"] * 6)]
+    head = ("#", "name", "layer", "input", "output", "params", "mult-adds", "as standard", "as separable", "sep/std")
+    lines += [_row(head), _row(["---"] * 5 + ["---:"] * 5)]
     for r in report.layers:
         alt = (human(r.standard.macs), human(r.separable.macs), decimal(r.ratio)) if r.standard else ("", "", "")
-        lines.append(_row((r.index, r.name, op_summary(r.kind, r.attrs), shape(r.output), grouped(r.params),
+        lines.append(_row((r.index, r.name, op_summary(r.kind, r.attrs), shape(r.input), shape(r.output), grouped(r.params),
                            grouped(r.macs), *alt)))
         if len(r.parts) > 1:
             for p in r.parts:
-                lines.append(_row(("", "", f"↳ {p.label}", "", grouped(p.params), grouped(p.macs), "", "", "")))
+                lines.append(_row(("", "", f"↳ {p.label}", "", "", grouped(p.params), grouped(p.macs), "", "", "")))
     t = report.totals
     lines += ["", "## Totals", "", _row(("network", "params", "mult-adds")), _row(("---", "---:", "---:")),
               _row(("as written", grouped(t.params), grouped(t.macs))),

@@ -12,18 +12,18 @@ def build(report: Report):
     from rich.text import Text
 
     title = report.name + (f"  (symbolic: {', '.join(report.symbols)})" if report.symbols else "")
-    layers = Table(title=title, title_justify="left", header_style="bold", pad_edge=False)
-    for col, justify in (("#", "right"), ("name", "left"), ("layer", "left"), ("output", "left"),
+    layers = Table(title=title, title_justify="left", header_style="bold")
+    for col, justify in (("#", "right"), ("name", "left"), ("layer", "left"), ("input", "left"), ("output", "left"),
                          ("params", "right"), ("mult-adds", "right"), ("as standard", "right"),
                          ("as separable", "right"), ("sep/std", "right")):
-        layers.add_column(col, justify=justify, no_wrap=justify == "right")
+        layers.add_column(col, justify=justify, no_wrap=True)
     for r in report.layers:
         alt = (human(r.standard.macs), human(r.separable.macs), decimal(r.ratio)) if r.standard else ("", "", "")
-        layers.add_row(str(r.index), r.name, op_summary(r.kind, r.attrs), shape(r.output), human(r.params),
+        layers.add_row(str(r.index), r.name, op_summary(r.kind, r.attrs), shape(r.input), shape(r.output), human(r.params),
                        human(r.macs), *alt)
         if len(r.parts) > 1:
             for p in r.parts:
-                layers.add_row("", "", Text(f"  {p.label}", style="dim"), "", Text(human(p.params), style="dim"),
+                layers.add_row("", "", Text(f"  {p.label}", style="dim"), "", "", Text(human(p.params), style="dim"),
                                Text(human(p.macs), style="dim"), "", "", "")
     t = report.totals
     totals = Table(title="network totals", title_justify="left", header_style="bold")
@@ -49,7 +49,7 @@ def build(report: Report):
     return out
 
 
-def render(report: Report, width: int = 120, color: bool = False) -> str:
+def render(report: Report, width: int = 160, color: bool = False) -> str:
     from rich.console import Console
 
     console = Console(width=width, record=True, color_system="standard" if color else None,
