@@ -1,0 +1,163 @@
+"""`convcost prove`: wiring only (parse the dimensions -> prove -> render -> write; exit 1 if a step fails).
+
+sympy and rich are imported inside the command, so `convcost --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import click
+
+from ..errors import EXIT_CHECK_FAILED, ConvcostError
+from ..render.proof import ProofFormat
+
+_NUMBER = r"\s*(\d+)\s*"
+_PAIR = re.compile(rf"^{_NUMBER}(?:[x×X]{_NUMBER})?$")
+
+
+def _positive(option: str, text: str, example: str) -> int:
+    from ..limits import DEFAULT_LIMITS
+
+    hint = f"e.g. {option} {example}"
+    if not re.fullmatch(_NUMBER, text):
+        raise ConvcostError(f"{option} must be a positive integer, got {text!r}", hint=hint)
+    if len(text.strip()) > 2000:  # far past any limit, and int() refuses 4300+ digits anyway
+        raise ConvcostError(f"{option} is too large ({len(text.strip())} digits)", hint=hint)
+    value = int(text)
+    if value < 1:
+        raise ConvcostError(f"{option} must be a positive integer, got {text!r}", hint=hint)
+    if value.bit_length() > DEFAULT_LIMITS.int_bits:
+        raise ConvcostError(f"{option} is too large ({value.bit_length()} bits)", hint=hint)
+    return value
+
+
+def _pair(option: str, text: str, example: str) -> tuple[int, int]:
+    """``K`` (square) or ``KxK'``, each a positive integer."""
+    match = _PAIR.match(text)
+    if match is None:
+        raise ConvcostError(
+            f"{option} must be D or DxD' with positive integers, got {text!r}",
+            hint=f"e.g. {option} {example.split()[0]} (square) or {option} {example.split()[1]}",
+        )
+    first = _positive(option, match.group(1), example.split()[0])
+    second = _positive(option, match.group(2), example.split()[0]) if match.group(2) else first
+    return first, second
+
+
+def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: str | None) -> dict[str, int]:
+    values: dict[str, int] = {}
+    if kernel is not None:
+        values["Dk"], values["Dkp"] = _pair("--kernel", kernel, "3 1x7")
+    if m is not None:
+        values["M"] = _positive("--in", m, "512")
+    if n is not None:
+        values["N"] = _positive("--out", n, "512")
+    if output_size is not None:
+        values["Do"], values["Dop"] = _pair("--output-size", output_size, "14 7x14")
+    return values
+
+
+@click.command()
+@click.argument("source", metavar="[FILE_OR_BUILTIN]", required=False)
+@click.option(
+    "--layer", metavar="NAME", help="Take M, N, Dk, Dk', Do, Do' from this layer of FILE_OR_BUILTIN."
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With FILE_OR_BUILTIN: override a var of the file, as in analyze. Repeatable.",
+)
+@click.option("--kernel", metavar="K|KxK'", help="Kernel size Dk x Dk' (3 means 3x3).")
+@click.option("--in", "m", metavar="M", help="Input channels M.")
+@click.option("--out", "n", metavar="N", help="Output channels N.")
+@click.option("--output-size", metavar="D|DxD'", help="Output size Do x Do' (7 means 7x7).")
+@click.option("--bias", is_flag=True, help="Add the bias terms (one per output channel of each convolution).")
+@click.option(
+    "--multipliers", is_flag=True, help="Add MobileNet's width (alpha) and resolution (rho) multipliers."
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice([f.value for f in ProofFormat]),
+    default=ProofFormat.TEXT.value,
+    show_default=True,
+    help="Output format.",
+)
+def prove(
+    source: str | None,
+    layer: str | None,
+    sets: tuple[str, ...],
+    kernel: str | None,
+    m: str | None,
+    n: str | None,
+    output_size: str | None,
+    bias: bool,
+    multipliers: bool,
+    fmt: str,
+) -> None:
+    """The derivation of standard versus depthwise-separable cost, every step checked by sympy.
+
+    With no numbers, the general derivation; with some or all of --kernel, --in, --out and
+    --output-size, the same steps with the numbers put in and exact results. With
+    FILE_OR_BUILTIN --layer NAME, the dimensions of that layer, checked against `convcost analyze`.
+
+    \b
+    Examples:
+      convcost prove
+      convcost prove --kernel 3 --out 512
+      convcost prove --kernel 3 --in 512 --out 512 --output-size 14 --format json
+      convcost prove mobilenet_v1 --layer sep6
+      convcost prove --bias --multipliers --format latex > derivation.tex
+
+    \b
+    Exit codes: 0 every step verified, 1 a step did not verify, 2 invalid input.
+    """
+    values = _dimensions(kernel, m, n, output_size)
+    if source is None:
+        if layer is not None:
+            raise ConvcostError(
+                "--layer needs a layer file or built-in network",
+                hint="e.g. convcost prove mobilenet_v1 --layer sep6",
+            )
+        if sets:
+            raise ConvcostError("--set needs a layer file or built-in network")
+    else:
+        if layer is None:
+            raise ConvcostError(
+                f"which layer of {source!r}? give --layer NAME",
+                hint=f"`convcost analyze {source}` lists the layers",
+            )
+        if values:
+            given = ", ".join(
+                o
+                for o, v in (("--kernel", kernel), ("--in", m), ("--out", n), ("--output-size", output_size))
+                if v is not None
+            )
+            raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}")
+
+    from ..analysis.prove import prove as run
+    from ..analysis.prove import prove_layer
+    from ..render.proof import render
+
+    if source is None:
+        proof = run(values, bias=bias, multipliers=multipliers)
+    else:
+        from ..api import analyze
+        from .options import parse_sets
+
+        report = analyze(source, set=parse_sets(sets))
+        proof = prove_layer(report, layer, source=source, bias=bias, multipliers=multipliers)
+
+    stdout = click.get_text_stream("stdout")
+    tty = stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    click.echo(render(proof, ProofFormat(fmt), color=tty, width=width), nl=False)
+    if not proof.verified:
+        numbers = ", ".join(f"{s.number} ({s.step.key})" for s in proof.failed)
+        click.echo(f"error: {len(proof.failed)} step(s) did not verify: {numbers}", err=True)
+        raise click.exceptions.Exit(EXIT_CHECK_FAILED)

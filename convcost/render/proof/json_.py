@@ -1,0 +1,74 @@
+"""The derivation as JSON: every expression in sympy syntax with the ASCII symbol names, so it parses back.
+
+Parse with ``sympy.parse_expr(text, local_dict=...)`` giving M, N, Dk, Dkp, Do, Dop (and alpha, rho) as
+symbols: without a local_dict sympy reads ``N`` as its numeric-evaluation function.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sympy as sp
+
+from ...analysis.prove import MEANINGS, CheckedStep, Equivalence, Proof, Step
+from ._notation import render_claim, sympy_syntax
+
+TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
+
+
+def _value(expr: sp.Basic) -> int | str:
+    """An integer as a JSON number, anything else as a sympy-syntax string."""
+    return int(expr) if expr.is_Integer else sympy_syntax(expr)
+
+
+def _sides(step: Step) -> dict[str, Any]:
+    sides: dict[str, Any] = {"lhs": sympy_syntax(step.lhs), "rhs": sympy_syntax(step.rhs)}
+    if isinstance(step, Equivalence):
+        sides["factor"] = sympy_syntax(step.factor)
+    return sides
+
+
+def _step(section: str, checked: CheckedStep) -> dict[str, Any]:
+    step = checked.step
+    out: dict[str, Any] = {
+        "number": checked.number,
+        "section": section,
+        "key": step.key,
+        "claim": render_claim(step.claim, sympy_syntax),
+        "relation": step.relation,
+        **_sides(step),
+        "verified": checked.verified,
+    }
+    if checked.instance is not None:
+        out.update({f"{k}_value": v for k, v in _sides(checked.instance).items()})
+    return out
+
+
+def to_data(proof: Proof) -> dict[str, Any]:
+    """The proof as JSON-ready plain data."""
+    layer = proof.layer
+    return {
+        "title": TITLE,
+        "symbols": MEANINGS,
+        "values": {name: _value(v) for name, v in proof.values.items()},
+        "bias": proof.bias,
+        "multipliers": proof.multipliers,
+        "layer": None if layer is None else {"source": layer.source, "name": layer.name, "kind": layer.kind},
+        "steps": [_step(section.key, s) for section in proof.sections for s in section.steps],
+        "standard": {"params": _value(proof.standard_params), "macs": _value(proof.standard_macs)},
+        "separable": {"params": _value(proof.separable_params), "macs": _value(proof.separable_macs)},
+        "ratio": sympy_syntax(proof.ratio),
+        "ratio_params": sympy_syntax(proof.ratio_params),
+        "ratio_float": proof.ratio_float,
+        "saving": None if proof.saving is None else round(float(proof.saving), 2),
+        "saving_exact": None if proof.saving is None else sympy_syntax(proof.saving),
+        "cheaper_when": sympy_syntax(proof.cheaper_when),
+        "cheaper_when_values": sympy_syntax(proof.cheaper_when_values),
+        "cheaper": proof.cheaper,
+        "verified": proof.verified,
+    }
+
+
+def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
+    return json.dumps(to_data(proof), indent=2, ensure_ascii=False) + "\n"
