@@ -24,6 +24,13 @@ class Location:
         return self.path
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for a message, cut to `limit` characters: input may be megabytes long."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
 class ConvcostError(Exception):
     """An error caused by user input: a message, an optional location and an optional hint.
 

@@ -15,11 +15,13 @@ class Limits:
     file_bytes: int = 10 * 1024 * 1024  # size of a layer file
     yaml_nodes: int = 200_000  # YAML nodes visited, aliases counted each time they are used
     yaml_depth: int = 64  # nesting of YAML collections
-    layers: int = 100_000  # layers after every repeat is expanded
+    layers: int = 20_000  # layers after every repeat is expanded (analysis time grows with them)
     expr_chars: int = 2_000  # characters in one expression string
     expr_nodes: int = 500  # syntax-tree nodes in one expression
+    expr_total: int = 100_000  # syntax-tree nodes of all expressions evaluated in one run
     int_bits: int = 4_096  # bits of any integer an expression produces (10**30 needs 100)
     exponent: int = 1_024  # largest exponent allowed in `**`
+    degree: int = 16  # polynomial degree of a symbolic value (sympy's cancel is slow on high degrees)
 
     @classmethod
     def names(cls) -> list[str]:

@@ -61,18 +61,30 @@ def _order(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
     return out
 
 
-def propagate(spec: Spec) -> dict[str, tuple[LayerSpec, tuple, Outcome]]:
-    """Run every layer's rule in dependency order: name -> (layer, input shapes, outcome)."""
+def propagate(spec: Spec, failures: list[tuple[LayerSpec, LayerError]] | None = None,
+              ) -> dict[str, tuple[LayerSpec, tuple, Outcome]]:
+    """Run every layer's rule in dependency order: name -> (layer, input shapes, outcome).
+
+    By default the first failing rule raises. With a `failures` list, a failing layer is appended
+    there as (layer, error) and left out, as is every layer that reads it (directly or not); all
+    other layers still run, so `convcost check` reports every independent problem in one go.
+    """
     rules = get_rules()
     shapes: dict[str, tuple] = {INPUT: spec.input}
     done: dict[str, tuple[LayerSpec, tuple, Outcome]] = {}
     for layer in _order(spec.layers):
+        if failures is not None and any(ref not in shapes for ref in layer.inputs):
+            continue  # reads a layer that failed (or one that was left out for that reason)
         ins = tuple(shapes[ref] for ref in layer.inputs)
         try:
             outcome = rules[layer.kind].infer(layer.params, ins)
         except LayerError as err:
             err.message = f"layer {layer.name!r} ({layer.kind}): {err.message}"
-            raise err.with_location(layer.loc) from None
+            err.with_location(layer.loc)
+            if failures is None:
+                raise err from None
+            failures.append((layer, err))
+            continue
         shapes[layer.name] = outcome.output
         done[layer.name] = (layer, ins, outcome)
     return done
@@ -125,19 +137,17 @@ def _pair_geometry(dw: Outcome, pw: Outcome) -> ConvGeometry:
 
 
 def _ratio(a: Value, b: Value) -> Value | None:
-    if arith.is_zero(b) is not False:
-        return None
-    q = arith.div(a, b)
-    if arith.is_symbolic(q):
-        import sympy
-
-        q = sympy.cancel(q)  # one fraction in lowest terms, e.g. (7111*alpha + 1000)/(64000*alpha)
-    return q
+    return None if arith.is_zero(b) is not False else arith.div(a, b)
 
 
 def analyze_spec(spec: Spec) -> Report:
     """Analyze a loaded Spec into a Report."""
-    done = propagate(spec)
+    return build_report(spec, propagate(spec))
+
+
+def build_report(spec: Spec, done: Mapping[str, tuple[LayerSpec, tuple, Outcome]]) -> Report:
+    """The Report of the propagated layers in `done`. Layers missing from it (left out by
+    `propagate(spec, failures)`) have no row, so the totals then cover only the rows present."""
     pairs = find_pairs(done)
     rules = get_rules()
     rows: list[LayerReport] = []
@@ -145,6 +155,8 @@ def analyze_spec(spec: Spec) -> Report:
     sep_terms: list[Cost] = []
     undecided: list[str] = []
     for layer in spec.layers:  # report in file order
+        if layer.name not in done:
+            continue
         _, ins, out = done[layer.name]
         counters = {c: out.counters.get(c, 0) for c in COUNTERS}
         written = Cost(out.params, out.macs)
@@ -158,21 +170,31 @@ def analyze_spec(spec: Spec) -> Report:
                 standard = standard_cost(geometry)
                 separable = Cost(arith.add(dw.params, pw.params), arith.add(dw.macs, pw.macs))
                 std_term = standard if layer.name == pair[1] else Cost(0, 0)
+                formula = separable
+                d = dw.geometry
+                if arith.equal(d.n, d.m) is True and d.bias == pw.geometry.bias:
+                    formula = separable_cost(geometry)  # the same value, in factored form
             else:
                 geometry = out.geometry
                 standard = standard_cost(geometry)
-                separable = written if geometry.separable else separable_cost(geometry)
+                formula = separable_cost(geometry)
+                separable = written if geometry.separable else formula
                 if geometry.separable:
                     std_term = standard
                 elif geometry.groups == 1:
-                    cheaper = arith.less_than(separable.macs, standard.macs)
+                    # separable < standard  <=>  (N - 1)(Dk*Dk' - 1) > 1 (docs/derivation.md, step 6):
+                    # decided from N and the kernel alone, so symbolic channel counts rarely block it
+                    k = arith.mul(geometry.kh, geometry.kw)
+                    cheaper = arith.less_than(1, arith.mul(arith.sub(geometry.n, 1), arith.sub(k, 1)))
                     if cheaper is True:
                         sep_term = separable
                     elif cheaper is None:
                         undecided.append(layer.name)
+            # Ratios from the factored formula where it equals the written cost: sympy then
+            # cancels common factors as it builds the quotient, (64*alpha + 9)/(576*alpha).
             extra = dict(geometry=geometry, standard=standard, separable=separable,
-                         ratio=_ratio(separable.macs, standard.macs),
-                         params_ratio=_ratio(separable.params, standard.params), pair=pair)
+                         ratio=_ratio(formula.macs, standard.macs),
+                         params_ratio=_ratio(formula.params, standard.params), pair=pair)
         std_terms.append(std_term)
         sep_terms.append(sep_term)
         rows.append(LayerReport(

@@ -5,6 +5,7 @@ Domain errors are converted to messages and exit codes here, once, at the bounda
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -15,12 +16,31 @@ from ..errors import EXIT_INVALID_INPUT, ConvcostError
 EXIT_INTERNAL_ERROR = 3
 
 
+@contextlib.contextmanager
+def _exact_int_text():
+    """Lift Python's 4300-digit guard on int <-> text for one command.
+
+    Every int convcost prints is bounded by its own limits (int_bits, exponent, layers), and every
+    text it turns into an int is bounded first (file_bytes, expr_chars, int_bits); the global guard
+    would only turn an exact 5,000-digit result into a crash.
+    """
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
 class ConvcostGroup(click.Group):
     """A click group that turns ConvcostError into ``error: ...`` on stderr and its exit code."""
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
+        from ..symbolic.expr import expression_budget
+
         try:
-            return super().invoke(ctx)
+            with _exact_int_text(), expression_budget():  # one budget for all of a command's expressions
+                return super().invoke(ctx)
         except ConvcostError as err:
             click.echo(err.format(), err=True)
             ctx.exit(err.exit_code)

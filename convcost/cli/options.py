@@ -35,6 +35,8 @@ def parse_limits(values: tuple[str, ...]):
     pairs = {}
     for name, value in _pairs("--limit", values).items():
         try:
+            if len(value) > 30:  # no limit needs more digits; int() of a huge text is slow
+                raise ValueError(value)
             pairs[name] = int(value.replace("_", ""))
         except ValueError:
             raise click.BadParameter(f"{value!r} is not a whole number", param_hint="--limit") from None
@@ -51,7 +53,7 @@ def network_options(fn: Callable) -> Callable:
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N",
                   help="Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers, expr_chars, "
-                  "expr_nodes, int_bits, exponent); see docs/security.md.")
+                  "expr_nodes, expr_total, int_bits, exponent, degree); see docs/security.md.")
     @functools.wraps(fn)
     def wrapper(*args, sets, symbolic, limits, **kwargs):
         kwargs["network"] = dict(

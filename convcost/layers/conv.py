@@ -37,11 +37,11 @@ def conv_label(m, n, kh, kw, groups) -> str:
 def _conv(m, h, w, n, kh, kw, groups, bias, p, what="conv"):
     check_channels(n, "`out` (output channels)")
     if arith.is_integer(groups) is False or arith.is_positive(groups) is False:
-        raise LayerError(f"groups must be a positive integer, got {groups}")
+        raise LayerError(f"groups must be a positive integer, got {groups}", check="shape.groups")
     for count, role in ((m, "input"), (n, "output")):
         if arith.is_integer(arith.div(count, groups)) is False:
             raise LayerError(f"groups={groups} does not divide the {count} {role} channels",
-                             hint="groups must divide both input and output channels")
+                             hint="groups must divide both input and output channels", check="shape.groups")
     ho, wo = _spatial(p, h, w, kh, kw)
     per_position = arith.product(kh, kw, arith.div(m, groups), n)
     params = arith.add(per_position, n if bias else 0)

@@ -104,6 +104,7 @@ def _same_shapes(inputs, kind):
             raise LayerError(
                 f"{kind} needs inputs of one shape, got " + " and ".join(fmt_shape(s) for s in inputs),
                 hint="project the shortcut with a pointwise conv (stride/out) to match",
+                check=f"shape.{kind}",
             )
     return first
 
@@ -139,6 +140,7 @@ def concat(p, inputs):
             raise LayerError(
                 "concat needs inputs of one spatial size, got " + " and ".join(fmt_shape(s) for s in inputs),
                 hint="concat joins along channels; height and width must match",
+                check="shape.concat",
             )
     return Outcome((arith.total(s[0] for s in inputs), *first[1:]))
 

@@ -23,7 +23,15 @@ COUNTERS = ("bias_adds", "bn_ops", "activation_ops", "pool_ops", "eltwise_ops")
 
 
 class LayerError(ConvcostError):
-    """A rule found its input or parameters inconsistent. The engine adds the layer and location."""
+    """A rule found its input or parameters inconsistent. The engine adds the layer and location.
+
+    `check` names the shape inconsistency for `convcost check` (``shape.add``, ``shape.groups``, ...;
+    docs/ci.md); None means the layer's own settings are invalid (an input error, not a finding).
+    """
+
+    def __init__(self, message: str, location=None, hint: str | None = None, check: str | None = None):
+        super().__init__(message, location, hint)
+        self.check = check
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ def feature_map(inputs: Sequence[Shape], kind: str) -> tuple[Value, Value, Value
         raise LayerError(
             f"{kind} needs a feature map [channels, height, width], got {fmt_shape(shape)}",
             hint="spatial layers cannot follow flatten or fc",
+            check="shape.rank",
         )
     return shape[0], shape[1], shape[2]
 
@@ -52,6 +53,7 @@ def check_positive_size(out: Value, axis: str, size: Value, k: Value, s: Value, 
         raise LayerError(
             f"output {axis} reaches {out}: input {axis} {size}, kernel {k}, stride {s}, padding {p}, dilation {d}",
             hint="the input is too small for this kernel; add padding or remove a stride",
+            check="shape.zero",
         )
 
 
@@ -64,4 +66,5 @@ def pad_pair(p: Value | str | tuple) -> tuple:
 def check_channels(c: Value, what: str) -> None:
     if arith.is_integer(c) is False or arith.is_positive(c) is False:
         raise LayerError(f"{what} must be a positive integer, got {c}",
-                         hint="with a width multiplier, round with make_divisible(...) or floor(...)")
+                         hint="with a width multiplier, round with make_divisible(...) or floor(...)",
+                         check="shape.channels")

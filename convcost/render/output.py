@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 from ..errors import ConvcostError, Location
+
+
+def _mode(path: str) -> int:
+    """The permissions of the file being replaced, or what the umask gives a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -20,6 +31,7 @@ def write_atomic(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, _mode(path))  # mkstemp makes it 0600; a report should read like any new file
         os.replace(tmp, path)
     except BaseException:
         try:

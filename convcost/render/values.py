@@ -32,12 +32,36 @@ def human(v: Value) -> str:
     if not is_number(v):
         return str(v)
     if isinstance(v, Fraction) and v.denominator != 1:
-        return f"{float(v):.4g}"
+        return f"{float(v):.4g}" if abs(v) < _SCIENTIFIC else _scientific(round(v))
     n = int(v)
+    if abs(n) >= _SCIENTIFIC:
+        return _scientific(n)
     for scale, suffix in _SI:
         if abs(n) >= scale:
             return f"{n / scale:.2f}{suffix}"
     return str(n)
+
+
+_SCIENTIFIC = 10**15  # from 1000T on: n / 10**12 as a float would print wrong digits (or overflow)
+
+
+def _log10(n: int) -> int:
+    """floor(log10(n)) for n >= 1, without str(n) (Python refuses str() of ints over 4300 digits)."""
+    e = int((n.bit_length() - 1) * 0.30102999566398120)
+    while 10 ** (e + 1) <= n:
+        e += 1
+    while e > 0 and 10**e > n:
+        e -= 1
+    return e
+
+
+def _scientific(n: int) -> str:
+    """4.41e+62: three significant digits, rounded exactly (half to even), for any size of n."""
+    exponent = _log10(abs(n))
+    hundredths = round(Fraction(abs(n), 10 ** (exponent - 2)))
+    if hundredths == 1000:  # 9.995e+20 rounds to 1.00e+21
+        hundredths, exponent = 100, exponent + 1
+    return f"{'-' if n < 0 else ''}{hundredths // 100}.{hundredths % 100:02d}e+{exponent:02d}"
 
 
 def grouped(v: Value) -> str:

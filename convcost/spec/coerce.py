@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from ..errors import ConvcostError
+from ..errors import ConvcostError, shown
 from ..limits import Limits
 from ..symbolic import arith
 from ..symbolic.arith import Value
@@ -69,14 +69,16 @@ def padding(node: Node, env: Env, limits: Limits, what: str):
 
 def boolean(node: Node, env: Env, limits: Limits, what: str) -> bool:
     if node.type != "bool":
-        raise ConvcostError(f"{what} must be true or false, got {node.describe()} {node.text!r}", node.loc)
+        raise ConvcostError(f"{what} must be true or false, got {node.describe()} {shown(node.text)}",
+                            node.loc)
     return node.value
 
 
 def choice(options: tuple[str, ...]) -> Callable:
     def coerce(node: Node, env: Env, limits: Limits, what: str) -> str:
         if node.type != "str" or node.value not in options:
-            raise ConvcostError(f"{what} must be one of {', '.join(options)}, got {node.text!r}", node.loc)
+            raise ConvcostError(f"{what} must be one of {', '.join(options)}, got {shown(node.text)}",
+                                node.loc)
         return node.value
 
     return coerce

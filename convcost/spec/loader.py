@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import keyword
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import ConvcostError, LimitExceeded, Location
+from ..errors import ConvcostError, LimitExceeded, Location, shown
 from ..layers.registry import COMMON_KEYS, REQUIRED, get_rules
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic import arith
 from ..symbolic.arith import Value
-from ..symbolic.expr import evaluate_text
+from ..symbolic.expr import FUNCTIONS, evaluate_text, expression_budget
 from . import coerce
 from .model import INPUT, REPEAT_INPUT, LayerSpec, Spec, Var
 from .yamlnodes import Node, load_document
@@ -20,16 +23,22 @@ from .yamlnodes import Node, load_document
 TOP_KEYS = ("name", "description", "vars", "input", "layers", "budget")
 VAR_KEYS = ("value", "min", "max", "integer")
 REPEAT_KEYS = ("times", "layers", "name")
+NAME_CHARS = 200  # longest layer or var name: names are echoed in every message about their layer
+# Names are printed in tables, CSV and CI logs: no spaces, quotes, control characters or a leading
+# = + - @ (which spreadsheets read as a formula).
+_LAYER_NAME = re.compile(r"\w[\w./-]*")
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    if len(word) > NAME_CHARS:  # nothing is that close to a long word, and difflib's cost grows with it
+        return None
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
 
 def _unknown_key(key: str, allowed: Sequence[str], where: str, loc: Location) -> ConvcostError:
     hint = did_you_mean(key, allowed) or f"{where} takes: {', '.join(allowed)}"
-    return ConvcostError(f"unknown key {key!r} in {where}", loc, hint)
+    return ConvcostError(f"unknown key {shown(key)} in {where}", loc, hint)
 
 
 def _expect(node: Node, type_: str, what: str) -> Node:
@@ -39,26 +48,57 @@ def _expect(node: Node, type_: str, what: str) -> Node:
     return node
 
 
+def _text(node: Node | None, what: str) -> str:
+    """A scalar's text ("" when absent or empty); a list or mapping is an error, not ""."""
+    if node is None or node.type == "null":
+        return ""
+    if node.type in ("map", "seq"):
+        raise ConvcostError(f"{what} must be a string, got {node.describe()}", node.loc)
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in node.text):  # "\n::error::", "\e[2J"
+        raise ConvcostError(f"{what} must be one line of text, without control characters", node.loc)
+    return node.text
+
+
 # -- reading -------------------------------------------------------------------------------------
+
+
+def _too_large(loc: Location, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(f"the file is larger than the limit of {limits.file_bytes} bytes", loc,
+                         "raise it with --limit file_bytes=N if this is intended")
+
+
+def _read_bytes(path: str, limits: Limits) -> bytes:
+    """At most file_bytes + 1 bytes of the file: a 300 MB file is refused, not read."""
+    loc = Location(path)
+    if os.path.isdir(path):
+        raise ConvcostError("is a directory, not a layer file", loc, "name a .yaml file inside it")
+    try:
+        # O_NONBLOCK: opening a named pipe nobody writes to would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ConvcostError("no such file", loc) from None
+    except OSError as exc:
+        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    with os.fdopen(fd, "rb") as fh:
+        if os.fstat(fd).st_size > limits.file_bytes:
+            raise _too_large(loc, limits)
+        if getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)  # a pipe with a writer (cat net.yaml | ... /dev/stdin) is read whole
+        try:
+            data = fh.read(limits.file_bytes + 1)  # the file may grow after fstat; devices never end
+        except OSError as exc:
+            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+    if len(data) > limits.file_bytes:
+        raise _too_large(loc, limits)
+    return data
 
 
 def read_text(path: str, limits: Limits) -> str:
     """Read a layer file as UTF-8 text, with clear errors for everything that is not one."""
     loc = Location(path)
-    if os.path.isdir(path):
-        raise ConvcostError("is a directory, not a layer file", loc, "name a .yaml file inside it")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limits.file_bytes + 1)
-    except FileNotFoundError:
-        raise ConvcostError("no such file", loc) from None
-    except OSError as exc:
-        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
-    if len(data) > limits.file_bytes:
-        raise LimitExceeded(
-            f"the file is larger than the limit of {limits.file_bytes} bytes", loc,
-            "raise it with --limit file_bytes=N if this is intended",
-        )
+    data = _read_bytes(path, limits)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConvcostError("the file is UTF-16 (or UTF-32), not UTF-8", loc, "save the file as UTF-8")
     if b"\x00" in data:
         raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc)
     try:
@@ -89,46 +129,94 @@ def _is_integer_text(node: Node) -> bool:
     return node.type == "int" or (node.type == "str" and "." not in node.value and "/" not in node.value)
 
 
+_RESERVED_VARS = frozenset(("input", REPEAT_INPUT, *FUNCTIONS))
+
+
+def _var_name(raw: str, loc: Location) -> str:
+    """The var's name as expressions see it: Python reads identifiers in NFKC form (`ﬁ` is `fi`)."""
+    name = unicodedata.normalize("NFKC", raw)
+    if (not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name) or name in _RESERVED_VARS
+            or len(name) > NAME_CHARS):
+        raise ConvcostError(f"{shown(raw)} is not a valid var name", loc,
+                            "var names are identifiers like alpha or res, not keywords or function names")
+    return name
+
+
+def _declared(node: Node | None) -> dict[str, tuple[Node, Location]]:
+    """name -> (value node, where the name is written), names normalised as expressions see them."""
+    if node is None or node.type == "null":
+        return {}
+    _expect(node, "map", "`vars`")
+    out: dict[str, tuple[Node, Location]] = {}
+    for raw, vnode in node.value.items():
+        kloc = node.key_locs[raw]
+        name = _var_name(raw, kloc)
+        if name in out:
+            first = out[name][1].line
+            raise ConvcostError(f"var {shown(raw)} is var {name!r} again (declared at line {first})",
+                                kloc, "each var may be declared once")
+        out[name] = (vnode, kloc)
+    return out
+
+
+def _var_fields(name: str, vnode: Node) -> dict[str, Node]:
+    if vnode.type != "map":
+        return {"value": vnode}
+    for key in vnode.value:
+        if key not in VAR_KEYS:
+            raise _unknown_key(key, VAR_KEYS, f"var {name!r}", vnode.key_locs[key])
+    if "value" not in vnode.value:
+        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc)
+    return vnode.value
+
+
+def _representative(low: Value | None, high: Value | None) -> Value:
+    """A number for a symbolic var written without one: it only orders results and seeds the checks."""
+    if arith.is_number(low):
+        return low
+    if arith.is_number(high) and high < 1:
+        return high
+    return 1
+
+
+def _load_var(name: str, fields: dict[str, Node], loc: Location, overrides: Mapping[str, Any], is_sym: bool,
+              env: Mapping[str, Value], limits: Limits) -> Var:
+    value_node = fields["value"]
+    integer = _is_integer_text(value_node)
+    if "integer" in fields:
+        integer = coerce.boolean(fields["integer"], env, limits, f"`integer` of var {name!r}")
+    low, high = (coerce.number(fields[k], env, limits, f"`{k}` of var {name!r}") if k in fields else None
+                 for k in ("min", "max"))
+    if name in overrides:
+        default = _override(name, overrides[name], env, limits, loc)
+    elif value_node.type != "null":
+        default = coerce.number(value_node, env, limits, f"var {name!r}")
+    elif is_sym:
+        default = _representative(low, high)
+    else:
+        raise ConvcostError(f"var {name!r} has no value", loc,
+                            f"give it one (`{name}: 1`), or run with --set {name}=VALUE or --symbolic {name}")
+    value = _make_symbol(name, integer) if is_sym else default
+    return Var(name, value, default, integer, is_sym, low, high, loc)
+
+
 def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequence[str], path: str,
               limits: Limits) -> dict[str, Var]:
-    declared: dict[str, Node] = {}
-    if node is not None and node.type != "null":
-        declared = _expect(node, "map", "`vars`").value
-    for name in list(overrides) + list(symbolic):
+    declared = _declared(node)
+    overrides = {unicodedata.normalize("NFKC", k): v for k, v in overrides.items()}
+    symbolic = [unicodedata.normalize("NFKC", n) for n in symbolic]
+    for name in [*overrides, *symbolic]:
         if name not in declared:
             raise ConvcostError(
-                f"unknown var {name!r}", Location(path),
+                f"unknown var {shown(name)}", Location(path),
                 did_you_mean(name, declared) or
                 (f"the file's vars are: {', '.join(declared)}" if declared else "the file declares no vars"),
             )
     out: dict[str, Var] = {}
     env: dict[str, Value] = {}
-    for name, vnode in declared.items():
-        kloc = node.key_locs[name] if node is not None and node.key_locs else vnode.loc
-        if not name.isidentifier() or name.startswith("_") or name in ("input", REPEAT_INPUT):
-            raise ConvcostError(f"{name!r} is not a valid var name", kloc,
-                                "var names are identifiers like alpha or res")
-        spec = {"value": vnode}
-        if vnode.type == "map":
-            spec = vnode.value
-            for key in spec:
-                if key not in VAR_KEYS:
-                    raise _unknown_key(key, VAR_KEYS, f"var {name!r}", vnode.key_locs[key])
-            if "value" not in spec:
-                raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc)
-        value_node = spec["value"]
-        integer = _is_integer_text(value_node)
-        if "integer" in spec:
-            integer = coerce.boolean(spec["integer"], env, limits, f"`integer` of var {name!r}")
-        default = coerce.number(value_node, env, limits, f"var {name!r}")
-        if name in overrides:
-            default = _override(name, overrides[name], env, limits, kloc)
-        bounds = [coerce.number(spec[k], env, limits, f"`{k}` of var {name!r}") if k in spec else None
-                  for k in ("min", "max")]
-        is_sym = name in symbolic
-        value = _make_symbol(name, integer) if is_sym else default
-        out[name] = Var(name, value, default, integer, is_sym, bounds[0], bounds[1], kloc)
-        env[name] = value
+    for name, (vnode, loc) in declared.items():
+        out[name] = _load_var(name, _var_fields(name, vnode), loc, overrides, name in symbolic, env, limits)
+        env[name] = out[name].value
     return out
 
 
@@ -202,7 +290,8 @@ def _split_entry(item: Node, kinds: Mapping[str, Any]) -> tuple[str, Node | None
     if item.type != "map" or len(item.value) != 1:
         raise ConvcostError(
             "each layer is a one-key mapping such as `- conv: {out: 32, kernel: 3}`"
-            + (f"; this one has {len(item.value)} keys: {', '.join(item.value)}" if item.type == "map" else
+            + (f"; this one has {len(item.value)} keys: {shown(', '.join(item.value))}"
+               if item.type == "map" else
                f", got {item.describe()}"),
             item.loc,
             "indent the layer's settings under its kind, or put them in {braces}",
@@ -222,7 +311,7 @@ class _Expander:
 
     def kind_error(self, kind: str, loc: Location) -> ConvcostError:
         known = sorted([*self.rules, "repeat"])
-        return ConvcostError(f"unknown layer kind {kind!r}", loc,
+        return ConvcostError(f"unknown layer kind {shown(kind)}", loc,
                              did_you_mean(kind, known) or "known kinds: " + ", ".join(known))
 
     def size(self, seq: Node, depth: int = 0) -> int:
@@ -265,7 +354,7 @@ class _Expander:
             if "name" in fields:
                 user_name = self.name_of(fields["name"])
                 if user_name in scope.names:
-                    raise ConvcostError(f"duplicate layer name {user_name!r}", fields["name"].loc,
+                    raise ConvcostError(f"duplicate layer name {shown(user_name)}", fields["name"].loc,
                                         "layer names must be unique")
                 scope.names[user_name] = _Repeat() if kind == "repeat" else None
             items.append((kind, body, loc, user_name))
@@ -294,8 +383,10 @@ class _Expander:
         if node.type not in ("str", "int"):
             raise ConvcostError(f"a layer name must be a string, got {node.describe()}", node.loc)
         name = node.text.strip()
-        if not name or any(c in name for c in " \t\n,[]{}"):
-            raise ConvcostError(f"invalid layer name {name!r}", node.loc, "use letters, digits, _ - and .")
+        if len(name) > NAME_CHARS or not _LAYER_NAME.fullmatch(name):
+            raise ConvcostError(f"invalid layer name {shown(name)}", node.loc,
+                                f"use letters, digits, _ - . and /, starting with a letter, digit or _ "
+                                f"(at most {NAME_CHARS} characters)")
         if name in (INPUT, REPEAT_INPUT):
             raise ConvcostError(f"{name!r} is a reserved name", node.loc, "choose another layer name")
         return name
@@ -311,6 +402,9 @@ class _Expander:
             raise ConvcostError("`repeat` needs `times` and `layers`", loc)
         times = self.times(body.value["times"])
         layers = _expect(body.value["layers"], "seq", "`layers` of repeat")
+        if not layers.value:  # each iteration must add a layer, or `times: 10**12` would spin, adding none
+            raise ConvcostError("`layers` of repeat is empty", layers.loc,
+                                "list at least one layer to repeat")
         if len(self.layers) + times * self.size(layers) > self.limits.layers:
             raise self.too_many(loc)
         self.repeat_count += 1
@@ -330,8 +424,9 @@ def _assign_names(raws: list[_Raw]) -> None:
             raw.name = raw.prefix + raw.user_name
             if raw.name in used:
                 first = used[raw.name].loc
-                raise ConvcostError(f"duplicate layer name {raw.name!r} (first used at line {first.line})",
-                                    raw.loc, "layer names must be unique")
+                raise ConvcostError(
+                    f"duplicate layer name {shown(raw.name)} (first used at line {first.line})",
+                    raw.loc, "layer names must be unique")
             used[raw.name] = raw
     counters: dict[str, int] = {}
     for raw in raws:
@@ -360,7 +455,7 @@ def _resolve_inputs(raw: _Raw) -> tuple[str, ...]:
             raise ConvcostError(f"`from` takes layer names, got {ref.describe()}", ref.loc)
         target = raw.scope.lookup(ref.text.strip())
         if target is None:
-            raise ConvcostError(f"unknown layer {ref.text!r} in `from`", ref.loc,
+            raise ConvcostError(f"unknown layer {shown(ref.text)} in `from`", ref.loc,
                                 did_you_mean(ref.text, raw.scope.visible()) or
                                 "`from` names a layer written with `name:`, or `input`")
         out.append(INPUT if target is INPUT else target.name)
@@ -427,6 +522,12 @@ def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits)
 def load_text(text: str, path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
               limits: Limits = DEFAULT_LIMITS) -> Spec:
     """Build a Spec from layer-file text. `path` is used in messages only."""
+    with expression_budget():  # all the file's expressions together stay within Limits.expr_total
+        return _build_spec(text, path, overrides, symbolic, limits)
+
+
+def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
+                limits: Limits) -> Spec:
     root = load_document(text, path, limits)
     if root.type != "map":
         raise ConvcostError(f"a layer file is a mapping with `input:` and `layers:`, got {root.describe()}",
@@ -447,8 +548,8 @@ def load_text(text: str, path: str, overrides: Mapping[str, Any] | None = None, 
     what = ("input channels", "input height", "input width") if len(input_node.value) == 3 else ("input features",)
     shape = tuple(coerce.count(n, env, limits, w) for n, w in zip(input_node.value, what))
     layers = build_layers(_expect(top["layers"], "seq", "`layers`"), env, path, limits)
-    name = top["name"].text if "name" in top else os.path.splitext(os.path.basename(path))[0]
-    description = top["description"].text if "description" in top else ""
+    name = _text(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
+    description = _text(top.get("description"), "`description`")
     budget = top.get("budget")
     if budget is not None:
         _expect(budget, "map", "`budget`")

@@ -12,15 +12,19 @@ parentheses, and the functions floor, ceil, round, min, max, abs, make_divisible
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import ConvcostError, LimitExceeded, Location
+from ..errors import ConvcostError, LimitExceeded, Location, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
 from .arith import Value, is_number
+from .literals import decimal
 
 
 class ExpressionError(ConvcostError):
@@ -49,14 +53,16 @@ def _describe(node: ast.AST) -> str:
 
 
 class _Checked:
-    """A parsed expression that passed the whitelist; `names` are the variables it reads."""
+    """A parsed expression that passed the whitelist; `names` are the variables it reads, `size` its
+    number of syntax nodes."""
 
-    __slots__ = ("tree", "text", "names")
+    __slots__ = ("tree", "text", "names", "size")
 
-    def __init__(self, tree: ast.Expression, text: str, names: frozenset[str]):
+    def __init__(self, tree: ast.Expression, text: str, names: frozenset[str], size: int):
         self.tree = tree
         self.text = text
         self.names = names
+        self.size = size
 
 
 def _check(text: str, limits: Limits) -> _Checked:
@@ -68,15 +74,18 @@ def _check(text: str, limits: Limits) -> _Checked:
     if "\x00" in text:
         raise ExpressionError("expression contains a NUL character")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid escape sequence" must not reach the user's stderr
+            warnings.simplefilter("ignore")
+            source = text.strip()
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(
-            f"cannot parse expression {text!r}: {exc.msg}",
+            f"cannot parse expression {shown(text)}: {exc.msg}",
             hint="expressions use numbers, vars, + - * / // % **, parentheses and "
             + ", ".join(FUNCTIONS),
         ) from None
     except (ValueError, MemoryError, RecursionError):
-        raise ExpressionError(f"cannot parse expression {text[:60]!r}") from None
+        raise ExpressionError(f"cannot parse expression {shown(text)}: it is nested too deeply") from None
     names: set[str] = set()
     count = 0
     stack: list[ast.AST] = [tree.body]
@@ -106,9 +115,9 @@ def _check(text: str, limits: Limits) -> _Checked:
             names.add(node.id)
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                what = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
+                callee = ast.get_source_segment(source, node.func) or _describe(node.func)
                 raise ExpressionError(
-                    f"call of {what!r} is not allowed",
+                    f"call of {shown(callee)} is not allowed",
                     hint="the only functions are " + ", ".join(FUNCTIONS),
                 )
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -128,10 +137,10 @@ def _check(text: str, limits: Limits) -> _Checked:
                 hint="expressions use numbers, vars, + - * / // % **, parentheses and "
                 + ", ".join(FUNCTIONS),
             )
-    return _Checked(tree, text.strip(), frozenset(names))
+    return _Checked(tree, source, frozenset(names), count)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _check_cached(text: str, limits: Limits) -> _Checked:
     return _check(text, limits)
 
@@ -154,6 +163,19 @@ def _check_size(x: Value, limits: Limits) -> Value:
     return x
 
 
+def _check_degree(x: Value, limits: Limits) -> Value:
+    # Symbolic values are multiplied and cancelled by the engine; sympy's polynomial algorithms
+    # take seconds to minutes on degrees in the hundreds, so a layer file may not ask for them.
+    if not is_number(x):
+        degree = arith.degree_bound(x)
+        if degree > limits.degree:
+            raise LimitExceeded(
+                f"a symbolic value in the expression has degree {degree}, over the limit of {limits.degree}",
+                hint="raise it with --limit degree=N if this is intended",
+            )
+    return x
+
+
 def _power(base: Value, exp: Value, limits: Limits) -> Value:
     if not is_number(exp):
         return arith.normalize(arith.to_sympy(base) ** exp)
@@ -168,9 +190,12 @@ def _power(base: Value, exp: Value, limits: Limits) -> Value:
         if base == 0 and exp < 0:
             raise ExpressionError("division by zero (0 raised to a negative power)")
         bits = max(abs(Fraction(base).numerator).bit_length(), Fraction(base).denominator.bit_length())
-        if bits * abs(exp) > limits.int_bits + 64:
+        # (bits - 1) * exp is a lower bound on the result's size: refuse before computing what is
+        # surely too big; _check_size then checks the exact result.
+        if (bits - 1) * abs(exp) > limits.int_bits + 64:
             raise LimitExceeded(
-                f"{base}**{exp} would have about {bits * abs(exp)} bits, over the limit of {limits.int_bits}",
+                f"{base}**{exp} would have over {(bits - 1) * abs(exp)} bits, "
+                f"over the limit of {limits.int_bits}",
                 hint="raise it with --limit int_bits=N if this is intended",
             )
         return arith.normalize(Fraction(base) ** exp)
@@ -203,10 +228,8 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
         return new_v
     import sympy
 
-    return sympy.Piecewise(
-        (arith.to_sympy(arith.add(new_v, divisor)), arith.to_sympy(new_v) < arith.to_sympy(v) * sympy.Rational(9, 10)),
-        (arith.to_sympy(new_v), True),
-    )
+    below = arith.to_sympy(new_v) < arith.to_sympy(v) * sympy.Rational(9, 10)
+    return sympy.Piecewise((arith.to_sympy(arith.add(new_v, divisor)), below), (arith.to_sympy(new_v), True))
 
 
 def _call(name: str, args: list[Value]) -> Value:
@@ -229,16 +252,45 @@ def _call(name: str, args: list[Value]) -> Value:
     raise AssertionError(name)  # unreachable: the whitelist admits only FUNCTIONS
 
 
-def _literal(node: ast.Constant, text: str) -> Value:
+def _literal(node: ast.Constant, text: str, limits: Limits) -> Value:
     value = node.value
     if isinstance(value, int):
         return value
-    # A float literal: take its exact decimal text, never the binary float.
-    segment = ast.get_source_segment(text, node)
+    # A float literal: its exact decimal text, never the binary float (and 1e999999999 is refused
+    # by size before it is built).
+    return decimal(ast.get_source_segment(text, node) or repr(value), limits)
+
+
+# Syntax nodes evaluated in the current run (None outside one). Each expression is bounded by
+# expr_nodes, but a 10 MB file holds 20,000 of them (and a repeat body is evaluated once per
+# iteration): without a total, a file inside every per-expression limit still takes minutes.
+_spent: ContextVar[list[int] | None] = ContextVar("convcost_expression_nodes", default=None)
+
+
+@contextlib.contextmanager
+def expression_budget() -> Iterator[None]:
+    """Count every expression evaluated from here on against Limits.expr_total (nested: one count)."""
+    if _spent.get() is not None:
+        yield
+        return
+    token = _spent.set([0])
     try:
-        return arith.normalize(Fraction(segment.replace("_", "")))
-    except (ValueError, AttributeError, ZeroDivisionError):
-        raise ExpressionError(f"number {segment!r} is not finite") from None
+        yield
+    finally:
+        _spent.reset(token)
+
+
+def _spend(expr: _Checked, limits: Limits) -> None:
+    spent = _spent.get()
+    if spent is None:
+        return
+    spent[0] += expr.size
+    if spent[0] > limits.expr_total:
+        raise LimitExceeded(
+            f"the expressions add up to more than {limits.expr_total} syntax nodes "
+            "(a repeat body counts once per iteration)",
+            hint="raise it with --limit expr_total=N if this is intended",
+        )
 
 
 def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_LIMITS) -> Value:
@@ -247,17 +299,22 @@ def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_
         if name not in env:
             close = difflib.get_close_matches(name, list(env), n=1)
             raise ExpressionError(
-                f"unknown variable {name!r} in expression {expr.text!r}",
+                f"unknown variable {name!r} in expression {shown(expr.text)}",
                 hint=f"did you mean {close[0]!r}?" if close else
                 ("declare it under `vars:` at the top of the file" if not env else
                  "known vars: " + ", ".join(sorted(env))),
             )
-    return _eval(expr.tree.body, expr.text, env, limits)
+    _spend(expr, limits)
+    try:
+        value = _eval(expr.tree.body, expr.text, env, limits)
+    except RecursionError:  # only reachable with raised expr_nodes: a chain of thousands of operators
+        raise ExpressionError(f"expression {shown(expr.text)} is nested too deeply to evaluate") from None
+    return _check_degree(value, limits)
 
 
 def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) -> Value:
     if isinstance(node, ast.Constant):
-        return _check_size(_literal(node, text), limits)
+        return _check_size(_literal(node, text, limits), limits)
     if isinstance(node, ast.Name):
         return env[node.id]
     if isinstance(node, ast.UnaryOp):
@@ -271,9 +328,9 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
     b = _eval(node.right, text, env, limits)
     op = type(node.op)
     if op is ast.Pow:
-        return _check_size(_power(a, b, limits), limits)
+        return _check_degree(_check_size(_power(a, b, limits), limits), limits)
     if op in (ast.Div, ast.FloorDiv, ast.Mod) and arith.is_zero(b) is True:
-        raise ExpressionError(f"division by zero in expression {text!r}")
+        raise ExpressionError(f"division by zero in expression {shown(text)}")
     fn: Callable[[Value, Value], Value] = _BINARY[op]
     return _check_size(fn(a, b), limits)
 

@@ -1,0 +1,273 @@
+"""Is `value <= limit` for every allowed value of the vars kept symbolic? True, False, or None.
+
+A var kept symbolic ranges over its declared `min`..`max` (layer-file `vars:`), or over all
+positive values (integers for an integer var) where no bound is given. The answer is never a
+guess:
+
+- False only with a **witness**: a point inside the ranges where the exact value exceeds the limit
+  (the file's own values and the corners of the ranges are tried first), or, for one var and a
+  rational function, sympy's exact solution set of the violation;
+- True only by proof: sympy's sign facts, a monotone expression evaluated at its upper corner,
+  an exact solution set, or (integer vars, small ranges) exhaustive exact evaluation;
+- None otherwise: the caller reports it as undecided.
+
+sympy is imported only when a value is symbolic, so numeric runs never load it through here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from ..spec.model import Spec
+from ..symbolic import arith
+from ..symbolic.arith import Value
+
+ENUMERATE_AT_MOST = 4096  # integer points evaluated exactly before giving up
+GROWTH_STEPS = 64  # doublings tried when looking for a witness beyond the file's values
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Where a symbolic var may be: low..high (low excluded when `low_open`; no high: unbounded)."""
+
+    name: str
+    symbol: Any
+    low: Value
+    low_open: bool
+    high: Value | None
+    integer: bool
+    default: Value  # the value written in the file (or given with --set)
+
+    def contains(self, v: Value) -> bool:
+        return ((v > self.low or (v == self.low and not self.low_open))
+                and (self.high is None or v <= self.high) and (not self.integer or arith.is_integer(v)))
+
+    def describe(self) -> str:
+        """'1/4 <= alpha <= 1', '0 < alpha', '1 <= res (integer)'."""
+        text = f"{self.low} {'<' if self.low_open else '<='} {self.name}"
+        high = f" <= {self.high}" if self.high is not None else ""
+        return text + high + (" (integer)" if self.integer else "")
+
+
+def ranges(spec: Spec) -> dict[str, Range]:
+    """The ranges of the vars the spec keeps symbolic, from their `min`/`max` (numeric bounds only)."""
+    out = {}
+    for var in spec.vars.values():
+        if not var.symbolic:
+            continue
+        lo = var.minimum if arith.is_number(var.minimum) else None
+        hi = var.maximum if arith.is_number(var.maximum) else None
+        if var.integer:
+            low, low_open = max(1, arith.ceil(lo) if lo is not None else 1), False
+            high = arith.floor(hi) if hi is not None else None
+        else:
+            low_open = lo is None or lo <= 0
+            low, high = (0 if low_open else lo), hi
+        out[var.name] = Range(var.name, var.value, low, low_open, high, var.integer, var.default)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    holds: bool | None
+    witness: Mapping[str, Value] | None = None  # var values where it fails
+    at: Value | None = None  # the value there; when it holds by monotonicity, its maximum
+    where: str = ""  # when False without a single witness: the set of failing values
+
+    def describe_witness(self) -> str:
+        return ", ".join(f"{k} = {v}" for k, v in (self.witness or {}).items())
+
+
+def at_most(value: Value, limit: Value, space: Mapping[str, Range]) -> Decision:
+    """Decide value <= limit over the ranges in `space` (see the module docstring)."""
+    gap = arith.sub(limit, value)
+    if arith.is_number(gap):  # the symbols cancel out
+        return Decision(gap >= 0, where="" if gap >= 0 else "every value of the vars")
+    symbols = sorted(gap.free_symbols, key=str)
+    if any(str(s) not in space for s in symbols):
+        return Decision(None)
+    rs = [space[str(s)] for s in symbols]
+    gap_at, value_of = _evaluator(gap), _evaluator(value)
+
+    def refuted(point: dict) -> Decision | None:
+        g = gap_at(point)
+        if g is not None and g < 0:
+            return Decision(False, {r.name: point[r.symbol] for r in rs}, value_of(point))
+        return None
+
+    for point in _points(rs) + _growing(rs):  # a counterexample at a place known to be allowed
+        if (found := refuted(point)) is not None:
+            return found
+    if gap.is_nonnegative:
+        return Decision(True)
+    free = [r for r in rs if not arith.is_number(value) and r.symbol in value.free_symbols]
+    if arith.is_number(limit) and all(r.high is not None for r in free) and \
+            _nondecreasing(value, {r.symbol: r.low for r in rs}):
+        top = {r.symbol: r.high for r in free}  # the maximum of a nondecreasing value
+        highest = value_of(top)
+        if highest is not None:
+            if highest > limit:
+                return Decision(False, {r.name: r.high for r in free}, highest)
+            return Decision(True, {r.name: r.high for r in free}, highest)
+    if len(rs) == 1 and gap.is_rational_function(rs[0].symbol):
+        decided = _one_var(gap, rs[0], refuted)
+        if decided is not None:
+            return decided
+    if all(r.integer and r.high is not None for r in rs) and \
+            math.prod(int(r.high - r.low + 1) for r in rs) <= ENUMERATE_AT_MOST:
+        grid = itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs])
+        for values in grid:
+            if (found := refuted(dict(zip(symbols, values, strict=True)))) is not None:
+                return found
+        return Decision(True)
+    return Decision(None)
+
+
+def value_at(expr: Value, witness: Mapping[str, Value]) -> Value | None:
+    """The exact value of `expr` where the vars take the values in `witness` (by name)."""
+    if arith.is_number(expr):
+        return expr
+    return _evaluator(expr)({s: witness[str(s)] for s in expr.free_symbols if str(s) in witness})
+
+
+def _points(rs: Sequence[Range]) -> list[dict]:
+    """The file's values, then the corners of the ranges (each var at its low or its high end)."""
+    symbols = [r.symbol for r in rs]
+    points = []
+    if all(r.contains(r.default) for r in rs):
+        points.append(dict(zip(symbols, [r.default for r in rs], strict=True)))
+    ends = [[v for v in ((None if r.low_open else r.low), r.high) if v is not None] for r in rs]
+    if len(rs) <= 8:
+        points += [dict(zip(symbols, corner, strict=True)) for corner in itertools.product(*ends)]
+    return points
+
+
+def _growing(rs: Sequence[Range]) -> list[dict]:
+    """Points further and further out along the unbounded vars (bounded ones at their high end)."""
+    if all(r.high is not None for r in rs):
+        return []
+    def start(r: Range) -> Value:
+        return r.high if r.high is not None else r.default if r.contains(r.default) else max(r.low, 1)
+
+    return [{r.symbol: start(r) if r.high is not None else arith.mul(start(r), 2**k) for r in rs}
+            for k in range(1, GROWTH_STEPS + 1)]
+
+
+def _one_var(gap, r: Range, refuted: Callable[[dict], Decision | None]) -> Decision | None:
+    """One var and a rational function: sympy's exact solution set of gap < 0 inside the range."""
+    import sympy
+
+    x = sympy.Dummy("x", real=True)  # the var's own assumptions would get in solveset's way
+    domain = sympy.Interval(arith.to_sympy(r.low), sympy.oo if r.high is None else arith.to_sympy(r.high),
+                            left_open=r.low_open, right_open=r.high is None)
+    try:
+        bad = sympy.solveset(gap.subs(r.symbol, x) < 0, x, domain)
+        candidates = [] if bad is sympy.S.EmptySet else _candidates(bad, r.integer)
+    except Exception:  # noqa: BLE001 - sympy gives up in many ways; then we do not know
+        return None
+    if bad is sympy.S.EmptySet:
+        return Decision(True)
+    for candidate in candidates:
+        if r.contains(candidate) and (found := refuted({r.symbol: candidate})) is not None:
+            return found
+    if r.integer or not isinstance(bad, (sympy.Interval, sympy.Union)):
+        return None  # a real interval might hold no integer: only a checked witness decides
+    return Decision(False, where=f"{r.name} in {bad}")
+
+
+def _candidates(bad, integer: bool) -> list[Value]:
+    """Rational (or integer) points in or near each interval of a solution set."""
+    import sympy
+
+    parts = bad.args if isinstance(bad, sympy.Union) else (bad,)
+    out: list[Value] = []
+    for part in parts:
+        if not isinstance(part, sympy.Interval):
+            continue
+        ends = [e for e in (part.inf, part.sup) if e.is_finite]
+        if len(ends) == 2:
+            ends.append((part.inf + part.sup) / 2)
+        elif ends:
+            ends.append(ends[0] + (1 if part.sup is sympy.oo else -1))
+        for e in ends:
+            approx = Fraction(str(sympy.N(e, 30)))
+            out += [math.floor(approx), math.ceil(approx)] if integer else [approx]
+    return [arith.normalize(v) for v in out]
+
+
+def _nondecreasing(expr, low: Mapping) -> bool:
+    """Provably nondecreasing in every symbol on the ranges (whose lower corner is `low`): sums of
+    such, products of such that are non-negative at `low`, positive integer powers, floor, ceiling,
+    min and max of such."""
+    import sympy
+
+    if expr.is_Number or expr.is_Symbol:
+        return True
+    if expr.is_Add or isinstance(expr, (sympy.floor, sympy.ceiling, sympy.Max, sympy.Min)):
+        return all(_nondecreasing(a, low) for a in expr.args)
+    if expr.is_Mul:
+        return all(_nondecreasing(a, low) and _non_negative_at(a, low) for a in expr.args)
+    if expr.is_Pow:
+        base, exp = expr.args
+        return bool(exp.is_Integer and exp > 0 and _nondecreasing(base, low) and _non_negative_at(base, low))
+    return False
+
+
+def _non_negative_at(expr, low: Mapping) -> bool:
+    v = _evaluator(expr)(dict(low))
+    return v is not None and v >= 0
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _evaluator(expr) -> Callable[[Mapping], Value | None]:
+    """Exact evaluation at a point of rationals: our own walk over the sympy tree (fast, no floats,
+    no eval), falling back to sympy's subs for anything unusual; None if not a number there."""
+    if arith.is_number(expr):
+        return lambda point: expr
+    try:
+        fn = _compile(expr)
+    except _Unsupported:
+        fn = None
+
+    def at(point: Mapping) -> Value | None:
+        try:
+            if fn is not None:
+                return arith.normalize(fn(point))
+            v = arith.normalize(expr.subs({s: arith.to_sympy(x) for s, x in point.items()}))
+        except (ZeroDivisionError, KeyError, TypeError):
+            return None
+        return v if arith.is_number(v) else None
+
+    return at
+
+
+def _compile(expr) -> Callable[[Mapping], Any]:
+    import sympy
+
+    if expr.is_Symbol:
+        return lambda p: p[expr]
+    if expr.is_Rational:
+        v = arith.normalize(expr)
+        return lambda p: v
+    parts = [_compile(a) for a in expr.args]
+    if expr.is_Add:
+        return lambda p: sum(Fraction(f(p)) for f in parts)
+    if expr.is_Mul:
+        return lambda p: math.prod(Fraction(f(p)) for f in parts)
+    if expr.is_Pow and expr.exp.is_Integer:
+        base, exp = parts[0], int(expr.exp)
+        return lambda p: Fraction(base(p)) ** exp
+    simple: dict[type, Callable] = {sympy.floor: math.floor, sympy.ceiling: math.ceil,
+                                    sympy.Max: max, sympy.Min: min, sympy.Mod: lambda a, b: a % b}
+    for kind, fn in simple.items():
+        if isinstance(expr, kind):
+            return lambda p: fn(*(Fraction(f(p)) for f in parts))
+    raise _Unsupported(type(expr).__name__)

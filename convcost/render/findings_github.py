@@ -1,0 +1,39 @@
+"""GitHub Actions workflow commands: `::error file=F,line=L,col=C::message`, one line per finding, so
+that each finding annotates its line in the pull request. Warnings become `::warning`, undecided
+results `::notice`."""
+
+from __future__ import annotations
+
+from ..checks.findings import CheckReport, Severity
+from ..errors import ConvcostError, Location
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.UNDECIDED: "notice"}
+
+
+def _data(text: str) -> str:
+    """Escape a message as GitHub's runner expects (it turns %0A back into a line break)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, loc: Location | None, message: str) -> str:
+    if loc is None:
+        return f"::{level}::{_data(message)}"
+    where = [f"file={_property(loc.path)}"]
+    if loc.line:
+        where.append(f"line={loc.line}")
+        if loc.column:
+            where.append(f"col={loc.column}")
+    return f"::{level} {','.join(where)}::{_data(message)}"
+
+
+def render(report: CheckReport) -> str:
+    return "".join(command(LEVELS[f.severity], f.loc, f.message) + "\n" for f in report.findings)
+
+
+def render_error(err: ConvcostError) -> str:
+    """An input error (exit 2) as an annotation too, so a broken layer file is marked in the PR."""
+    return command("error", err.location, err.message) + "\n"

@@ -1,0 +1,53 @@
+"""JSON output of `convcost check` (schema 1, documented in docs/ci.md). Values are exact: counts are
+JSON integers, fractions and symbolic values strings (as in `convcost analyze -f json`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..checks.findings import CheckReport, Finding, Outcome
+from .values import exact
+
+SCHEMA = 1
+
+
+def _value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, tuple):
+        return [exact(x) for x in v]
+    return exact(v)
+
+
+def _place(item: Finding | Outcome) -> dict[str, Any]:
+    return {"path": item.loc.path, "line": item.loc.line, "column": item.loc.column, "layer": item.layer,
+            "actual": _value(item.actual), "limit": _value(item.limit), "expected": _value(item.expected)}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {"check": f.check, "severity": f.severity.value, "message": f.message, "hint": f.hint,
+            **_place(f), "name": f.name}
+
+
+def outcome_dict(o: Outcome) -> dict[str, Any]:
+    return {"name": o.name, "check": o.check, "status": o.status.value, "message": o.message, **_place(o)}
+
+
+def report_dict(report: CheckReport) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "source": report.source,
+        "name": report.name,
+        "path": report.path,
+        "symbolic": list(report.symbols),
+        "strict": report.strict,
+        "ok": report.ok,
+        "findings": [finding_dict(f) for f in report.findings],
+        "checks": [outcome_dict(o) for o in report.outcomes],
+        "summary": report.summary(),
+    }
+
+
+def render(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), indent=2) + "\n"

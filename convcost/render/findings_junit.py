@@ -1,0 +1,67 @@
+"""JUnit XML (`--junit-xml PATH`): one testcase per check performed, passing ones included, so
+that any CI system shows what was checked. A failed check has a <failure>; an undecided or
+skipped one a <skipped>; warnings go to the testcase's <system-out>. An input error (exit 2) is
+written as a single testcase with an <error>."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..checks.findings import CheckReport, Severity, Status
+from ..errors import ConvcostError
+from .findings_text import finding_text
+
+# Characters XML 1.0 cannot carry (a file name or message could contain them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _suite(name: str, path: str) -> tuple[ET.Element, ET.Element]:
+    root = ET.Element("testsuites", name="convcost check")
+    suite = ET.SubElement(root, "testsuite", name=_clean(f"convcost.{name}"), file=_clean(path))
+    return root, suite
+
+
+def _count(root: ET.Element, suite: ET.Element, tests: int, failures: int, errors: int, skipped: int) -> None:
+    for element in (root, suite):
+        element.attrib.update(tests=str(tests), failures=str(failures), errors=str(errors),
+                              skipped=str(skipped))
+
+
+def _text(root: ET.Element) -> str:
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def render(report: CheckReport) -> str:
+    root, suite = _suite(report.name, report.path)
+    for o in report.outcomes:
+        case = ET.SubElement(suite, "testcase", classname=_clean(f"convcost.{report.name}"),
+                             name=_clean(o.name), file=_clean(o.loc.path), line=str(o.loc.line), time="0")
+        body = "\n".join(finding_text(f) for f in o.findings)
+        if o.status is Status.FAILED:
+            errors = [f for f in o.findings if f.severity is Severity.ERROR]
+            message = errors[0].message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+            ET.SubElement(case, "failure", message=_clean(message), type=o.check).text = _clean(body)
+        elif o.status in (Status.UNDECIDED, Status.SKIPPED):
+            ET.SubElement(case, "skipped", message=_clean(o.message)).text = _clean(body) or None
+        elif body:
+            ET.SubElement(case, "system-out").text = _clean(body)
+    s = report.summary()
+    _count(root, suite, s["checks"], s["failed"], 0, s["skipped"] + s["undecided_checks"])
+    return _text(root)
+
+
+def render_error(source: str, err: ConvcostError) -> str:
+    """The JUnit file of a run that stopped on an input error (exit 2)."""
+    path = err.location.path if err.location else source
+    root, suite = _suite(source, path)
+    case = ET.SubElement(suite, "testcase", classname=_clean(f"convcost.{source}"), name="load",
+                         file=_clean(path), line=str(err.location.line if err.location else 0), time="0")
+    ET.SubElement(case, "error", message=_clean(err.message), type="input").text = _clean(err.format())
+    _count(root, suite, 1, 0, 1, 0)
+    return _text(root)
