@@ -12,6 +12,7 @@ Steps are plain data (frozen dataclasses); printers in convcost.render.proof sho
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -142,8 +143,18 @@ class Step:
         raise NotImplementedError
 
 
+class _TwoExpressions:
+    """Shared by the steps whose two sides are expressions (equations and inequalities)."""
+
+    def subs(self, values: Mapping[sp.Symbol, sp.Expr]):
+        return dataclasses.replace(self, lhs=subs_evaluated(self.lhs, values), rhs=subs_evaluated(self.rhs, values))
+
+    def free_symbols(self) -> set[sp.Symbol]:
+        return self.lhs.free_symbols | self.rhs.free_symbols
+
+
 @dataclass(frozen=True, kw_only=True)
-class Equation(Step):
+class Equation(_TwoExpressions, Step):
     """``lhs = rhs`` for all values of the symbols."""
 
     lhs: sp.Expr
@@ -154,20 +165,10 @@ class Equation(Step):
         zero = _is_zero(self.lhs - self.rhs)
         return None if zero is None else bool(zero)
 
-    def subs(self, values: Mapping[sp.Symbol, sp.Expr]) -> Equation:
-        return Equation(
-            key=self.key,
-            claim=self.claim,
-            lhs=subs_evaluated(self.lhs, values),
-            rhs=subs_evaluated(self.rhs, values),
-        )
-
-    def free_symbols(self) -> set[sp.Symbol]:
-        return self.lhs.free_symbols | self.rhs.free_symbols
 
 
 @dataclass(frozen=True, kw_only=True)
-class Inequality(Step):
+class Inequality(_TwoExpressions, Step):
     """``lhs > rhs`` for all values of the symbols (positive integers, or as their assumptions say)."""
 
     lhs: sp.Expr
@@ -180,16 +181,6 @@ class Inequality(Step):
             return True
         return False if _is_positive(self.rhs - self.lhs) is True or _is_zero(self.lhs - self.rhs) else None
 
-    def subs(self, values: Mapping[sp.Symbol, sp.Expr]) -> Inequality:
-        return Inequality(
-            key=self.key,
-            claim=self.claim,
-            lhs=subs_evaluated(self.lhs, values),
-            rhs=subs_evaluated(self.rhs, values),
-        )
-
-    def free_symbols(self) -> set[sp.Symbol]:
-        return self.lhs.free_symbols | self.rhs.free_symbols
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fractions import Fraction
-
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
@@ -20,6 +18,7 @@ from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
 from ...analysis.prove import SYMBOLS, Claim, Condition, Dims, Proof
+from ...symbolic.arith import to_sympy
 
 _ORDER = ("Dk", "Dkp", "alpha", "M", "N", "rho", "Do", "Dop")
 UNICODE_NAMES = {
@@ -106,13 +105,9 @@ def unicode_block(expr: sp.Basic) -> str:
 
 def _as_expr(item: object) -> sp.Basic:
     """Our own numbers and expressions as sympy objects (never a string: nothing here parses text)."""
-    if isinstance(item, bool) or isinstance(item, str):
+    if isinstance(item, (bool, str)):
         raise TypeError(f"not an expression: {item!r}")
-    if isinstance(item, int):
-        return sp.Integer(item)
-    if isinstance(item, Fraction):
-        return sp.Rational(item.numerator, item.denominator)
-    return item
+    return to_sympy(item)
 
 
 def unicode_inline(item: object) -> str:
@@ -228,3 +223,23 @@ def render_claim(c: Claim, inline: Callable[[object], str], escape: Callable[[st
     # Only {0}, {1}, ... are placeholders: any other brace (say, in a layer's name) is text.
     pieces = _PLACEHOLDER.split(c.template)  # text, index, text, index, ..., text
     return "".join(escape(p) if i % 2 == 0 else inline(c.math[int(p)]) for i, p in enumerate(pieces))
+
+
+def result_sentences(proof: Proof, math: Callable[[str], str], times: str) -> list[str]:
+    """The Result section shared by the Markdown and LaTeX printers: `math` wraps LaTeX math in the
+    format's delimiters. The last sentence reports verification (`failed_sentence` when it failed)."""
+    ratio = f"Mult-add ratio separable / standard: {math(latex_math(proof.ratio))}"
+    if proof.ratio_float is not None:
+        approx = math(r"\approx " + f"{proof.ratio_float:.4f}")
+        ratio += f" {approx}: {float(proof.saving):.2f}{times} fewer mult-adds"
+    cheaper = f"Separable is cheaper exactly when {math(latex_math(proof.cheaper_when))}"
+    if proof.values:
+        cheaper += "; with these numbers: " + {True: "yes", False: "no", None: "depends on the free symbols"}[
+            proof.cheaper
+        ]
+    return [ratio, cheaper]
+
+
+def failed_sentence(proof: Proof) -> str:
+    failed = ", ".join(s.number for s in proof.failed)
+    return f"{len(proof.failed)} of {len(proof.steps)} steps did NOT verify: {failed}"

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from ...analysis.proof_steps import Claim
 from ...analysis.prove import MEANINGS, VALUE_NAMES, CheckedStep, Equation, Equivalence, Proof, Step
-from ._notation import LATEX_NAMES, LATEX_RELATIONS, command_line, latex_escape, latex_math, render_claim
+from ._notation import (
+    LATEX_NAMES,
+    LATEX_RELATIONS,
+    command_line,
+    failed_sentence,
+    latex_escape,
+    latex_math,
+    render_claim,
+    result_sentences,
+)
 
 TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
 
@@ -73,23 +82,10 @@ def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
         out.append("")
     out.append(r"\subsection*{Result}")
     out.append(r"\begin{itemize}")
-    ratio = rf"\item Mult-add ratio separable / standard: \({latex_math(proof.ratio)}\)"
-    if proof.ratio_float is not None:
-        ratio += rf" \(\approx {proof.ratio_float:.4f}\): {float(proof.saving):.2f}\(\times\) fewer mult-adds"
-    out.append(ratio)
-    cheaper = rf"\item Separable is cheaper exactly when \({latex_math(proof.cheaper_when)}\)"
-    if proof.values:
-        cheaper += (
-            "; with these numbers: "
-            + {True: "yes", False: "no", None: "depends on the free symbols"}[proof.cheaper]
-        )
-    out.append(cheaper)
+    out += [rf"\item {sentence}" for sentence in result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)")]
     if proof.verified:
         out.append(rf"\item All {len(proof.steps)} steps verified by sympy.")
     else:
-        failed = ", ".join(s.number for s in proof.failed)
-        out.append(
-            rf"\item \textbf{{{len(proof.failed)} of {len(proof.steps)} steps did NOT verify: {failed}}}"
-        )
+        out.append(rf"\item \textbf{{{_text(failed_sentence(proof))}}}")
     out.append(r"\end{itemize}")
     return "\n".join(out) + "\n"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ...analysis.proof_steps import Claim
 from ...analysis.prove import MEANINGS, VALUE_NAMES, CheckedStep, Equation, Equivalence, Proof, Step
-from ._notation import LATEX_NAMES, LATEX_RELATIONS, command_line, latex_math, render_claim
+from ._notation import (
+    LATEX_NAMES,
+    LATEX_RELATIONS,
+    command_line,
+    failed_sentence,
+    latex_math,
+    render_claim,
+    result_sentences,
+)
 
 TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
 
@@ -74,20 +82,9 @@ def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
         for checked in section.steps:
             out += _step(checked)
     out += ["## Result", ""]
-    ratio = f"- Mult-add ratio separable / standard: ${latex_math(proof.ratio)}$"
-    if proof.ratio_float is not None:
-        ratio += rf" $\approx {proof.ratio_float:.4f}$: {float(proof.saving):.2f}× fewer mult-adds"
-    out.append(ratio)
-    cheaper = f"- Separable is cheaper exactly when ${latex_math(proof.cheaper_when)}$"
-    if proof.values:
-        cheaper += (
-            "; with these numbers: "
-            + {True: "yes", False: "no", None: "depends on the free symbols"}[proof.cheaper]
-        )
-    out.append(cheaper)
+    out += [f"- {sentence}" for sentence in result_sentences(proof, lambda m: f"${m}$", "×")]
     if proof.verified:
         out.append(f"- All {len(proof.steps)} steps verified by sympy.")
     else:
-        failed = ", ".join(s.number for s in proof.failed)
-        out.append(f"- **{len(proof.failed)} of {len(proof.steps)} steps did NOT verify: {failed}**")
+        out.append(f"- **{failed_sentence(proof)}**")
     return "\n".join(out) + "\n"
