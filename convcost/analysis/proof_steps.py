@@ -147,7 +147,8 @@ class _TwoExpressions:
     """Shared by the steps whose two sides are expressions (equations and inequalities)."""
 
     def subs(self, values: Mapping[sp.Symbol, sp.Expr]):
-        return dataclasses.replace(self, lhs=subs_evaluated(self.lhs, values), rhs=subs_evaluated(self.rhs, values))
+        lhs, rhs = subs_evaluated(self.lhs, values), subs_evaluated(self.rhs, values)
+        return dataclasses.replace(self, lhs=lhs, rhs=rhs)
 
     def free_symbols(self) -> set[sp.Symbol]:
         return self.lhs.free_symbols | self.rhs.free_symbols

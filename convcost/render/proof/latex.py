@@ -82,7 +82,8 @@ def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
         out.append("")
     out.append(r"\subsection*{Result}")
     out.append(r"\begin{itemize}")
-    out += [rf"\item {sentence}" for sentence in result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)")]
+    sentences = result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)")
+    out += [rf"\item {sentence}" for sentence in sentences]
     if proof.verified:
         out.append(rf"\item All {len(proof.steps)} steps verified by sympy.")
     else:
