@@ -1,4 +1,4 @@
-"""Small helpers shared by the tests: analyze a layer file given as text."""
+"""Small helpers shared by the tests: analyze a layer file given as text; run the CLI in-process."""
 
 from __future__ import annotations
 
@@ -16,3 +16,19 @@ def one_layer(layer: str, input_shape="[3, 32, 32]", **kw):
     """Analyze a network of one layer (given as the YAML of its entry); return its LayerReport."""
     report = analyze_text(f"input: {input_shape}\nlayers:\n  - {layer}\n", **kw)
     return report.layers[0]
+
+
+def invoke_cli(*args: str):
+    """Run `convcost ARGS` in-process and check what must hold for any input (issue 5): exit 0, 1 or 2,
+    no exception but SystemExit (it would be a traceback), and an error message with every exit 2."""
+    from click.testing import CliRunner
+
+    from convcost.cli import main
+
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.stderr, result.stderr
+    if result.exit_code == 2:  # ours: "file:line:col: error: ..."; click's usage errors: "Error: ..."
+        assert "error:" in result.stderr.lower(), result.stderr
+    return result
