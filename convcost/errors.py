@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Exit codes (documented in README.md and docs/ci.md).
 EXIT_OK = 0
@@ -10,9 +10,11 @@ EXIT_CHECK_FAILED = 1
 EXIT_INVALID_INPUT = 2
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in a source file: path plus 1-based line and column (0 means unknown)."""
+class Location(NamedTuple):
+    """A place in a source file: path plus 1-based line and column (0 means unknown).
+
+    A NamedTuple rather than a frozen dataclass: every YAML node carries one, and a 20,000-layer
+    file makes 140,000 of them, which a tuple builds several times faster."""
 
     path: str
     line: int = 0

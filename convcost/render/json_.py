@@ -75,4 +75,16 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    """Indented JSON with one layer per line: readable, diffable, and fast for 20,000 layers
+    (json's C encoder handles each compact line; the indenting encoder is pure Python)."""
+    parts = []
+    for key, value in report_dict(report).items():
+        if key == "layers":
+            rows = ",\n".join("    " + json.dumps(row, separators=(", ", ": ")) for row in value)
+            text = f"[\n{rows}\n  ]" if value else "[]"
+        elif isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value):
+            text = json.dumps(value, separators=(", ", ": "))
+        else:
+            text = json.dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

@@ -52,18 +52,24 @@ def normalize(x: Value) -> Value:
 
 
 def add(a: Value, b: Value) -> Value:
+    if type(a) is int and type(b) is int:  # the hot path of every numeric run
+        return a + b
     if is_number(a) and is_number(b):
         return normalize(a + b)
     return normalize(to_sympy(a) + to_sympy(b))
 
 
 def sub(a: Value, b: Value) -> Value:
+    if type(a) is int and type(b) is int:
+        return a - b
     if is_number(a) and is_number(b):
         return normalize(a - b)
     return normalize(to_sympy(a) - to_sympy(b))
 
 
 def mul(a: Value, b: Value) -> Value:
+    if type(a) is int and type(b) is int:
+        return a * b
     if is_number(a) and is_number(b):
         return normalize(a * b)
     return normalize(to_sympy(a) * to_sympy(b))
@@ -71,6 +77,9 @@ def mul(a: Value, b: Value) -> Value:
 
 def div(a: Value, b: Value) -> Value:
     """Exact division (caller guarantees b is not zero)."""
+    if type(a) is int and type(b) is int:
+        q, r = divmod(a, b)
+        return q if r == 0 else Fraction(a, b)
     if is_number(a) and is_number(b):
         return normalize(Fraction(a) / Fraction(b))
     return normalize(to_sympy(a) / to_sympy(b))
@@ -79,7 +88,7 @@ def div(a: Value, b: Value) -> Value:
 def product(*xs: Value) -> Value:
     out: Value = 1
     for x in xs:
-        out = mul(out, x)
+        out = out * x if type(out) is int and type(x) is int else mul(out, x)
     return out
 
 
