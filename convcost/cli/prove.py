@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 
 import click
 
@@ -153,8 +154,7 @@ def prove(
         report = analyze(source, set=parse_sets(sets))
         proof = prove_layer(report, layer, source=source, bias=bias, multipliers=multipliers)
 
-    stdout = click.get_text_stream("stdout")
-    tty = stdout.isatty()
+    tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
     click.echo(render(proof, ProofFormat(fmt), color=tty, width=width), nl=False)
     if not proof.verified:

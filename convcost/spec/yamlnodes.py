@@ -272,7 +272,12 @@ def load_document(text: str, path: str, limits: Limits) -> Node:
     except Exception as exc:
         if not _is_yaml_error(exc):
             raise
-        raise _yaml_error(exc, text, path) from None
+        err = _yaml_error(exc, text, path)
+        if "maximum nesting depth" in err.message:  # PyYAML >= 6.0.4's libyaml stops deep nesting itself,
+            # while scanning ahead, before our own count sees the events
+            raise LimitExceeded(f"YAML nesting is deeper than {limits.yaml_depth} levels", err.location,
+                                "raise it with --limit yaml_depth=N if this is intended") from None
+        raise err from None
     finally:
         loader.dispose()
     if root is None:
