@@ -1,6 +1,6 @@
 """The derivation as JSON: every expression in sympy syntax with the ASCII symbol names, so it parses back.
 
-Parse with ``sympy.parse_expr(text, local_dict=...)`` giving M, N, Dk, Dkp, Do, Dop (and alpha, rho) as
+Parse with sympy.parse_expr and a local_dict giving M, N, Dk, Dkp, Do, Dop (and alpha, rho) as
 symbols: without a local_dict sympy reads ``N`` as its numeric-evaluation function.
 """
 
