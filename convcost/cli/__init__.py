@@ -6,6 +6,7 @@ Domain errors are converted to messages and exit codes here, once, at the bounda
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -32,6 +33,24 @@ def _exact_int_text():
         sys.set_int_max_str_digits(before)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """The cyclic garbage collector paused for one command.
+
+    A command builds its data once and keeps it to the end, and reference counting frees what is
+    dropped; the collector would only rescan the growing heap again and again (measured: 30% of a
+    20,000-layer analysis, 1.6 s of YAML composing down to 0.3 s). Input size is bounded by the
+    limits in docs/security.md, so memory stays bounded too.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class ConvcostGroup(click.Group):
     """A click group that turns ConvcostError into ``error: ...`` on stderr and its exit code."""
 
@@ -39,7 +58,7 @@ class ConvcostGroup(click.Group):
         from ..symbolic.expr import expression_budget
 
         try:
-            with _exact_int_text(), expression_budget():  # one budget for all of a command's expressions
+            with _no_cyclic_gc(), _exact_int_text(), expression_budget():  # one expression budget a command
                 return super().invoke(ctx)
         except ConvcostError as err:
             click.echo(err.format(), err=True)
