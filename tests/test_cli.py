@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from convcost.cli import main
+from convcost.cli import COMMANDS, main
 
 
 @pytest.fixture
@@ -126,10 +126,31 @@ def test_zoo_lists_builtins(runner):
 
 
 def test_every_command_has_help(runner):
-    for name, command in main.commands.items():
+    names = main.list_commands(None)
+    assert names == ["analyze", "check", "prove", "zoo"]
+    listing = run(runner, "--help").stdout
+    for name in names:
+        command = main.get_command(None, name)
         res = run(runner, name, "--help")
         assert res.exit_code == 0, name
         assert command.help and len(command.help) > 20, name
+        # the group lists each command from a table, without importing it: same text as its own
+        assert COMMANDS[name][1] == command.get_short_help_str(limit=200)
+        assert name in listing
+
+
+def test_help_and_zoo_do_not_import_the_other_commands():
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from convcost.cli import main\n"
+        "for args in (['--help'], ['zoo']):\n"
+        "    assert CliRunner().invoke(main, args).exit_code == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('convcost.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert out.stdout.split() == ["['convcost.cli.zoo']"]
 
 
 def test_output_is_deterministic(runner):

@@ -82,7 +82,39 @@ class ConvcostGroup(click.Group):
             ctx.exit(EXIT_INTERNAL_ERROR)
 
 
-@click.group(cls=ConvcostGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# name -> (module, one-line help). Commands are imported only when run, so `convcost zoo` and
+# `convcost --help` do not load what `check` and `prove` need; tests/test_cli.py checks that each
+# line here is the command's own short help.
+COMMANDS = {
+    "analyze": (".analyze", "Per-layer and total parameters and mult-adds of a network, each conv layer "
+                "beside its standard and depthwise-separable alternatives."),
+    "check": (".check", "Check a network's shapes, budgets and expectations, for CI."),
+    "prove": (".prove", "The derivation of standard versus depthwise-separable cost, every step checked "
+              "by sympy."),
+    "zoo": (".zoo", "List the built-in networks (usable wherever a FILE is expected)."),
+}
+
+
+def _load_command(name: str) -> click.Command:
+    import importlib
+
+    module = importlib.import_module(COMMANDS[name][0], __name__)
+    return getattr(module, name)
+
+
+class _LazyGroup(ConvcostGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return _load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="convcost", prog_name="convcost")
 def main() -> None:
     """Exact cost analysis of convolutional networks: parameters and mult-adds of every layer,
@@ -92,28 +124,6 @@ def main() -> None:
     Exit codes: 0 success, 1 a check failed, 2 invalid input or options, 3 internal error (a bug).
     """
 
-
-def _register() -> None:
-    from .analyze import analyze
-    from .zoo import zoo
-
-    main.add_command(analyze)
-    main.add_command(zoo)
-    try:  # commands built in parallel land one by one
-        from .prove import prove
-
-        main.add_command(prove)
-    except ImportError:
-        pass
-    try:
-        from .check import check
-
-        main.add_command(check)
-    except ImportError:
-        pass
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
