@@ -375,6 +375,12 @@ def build_cases(args: argparse.Namespace, files: dict[str, Path], ref_tools: dic
                 argv + ["analyze", "mobilenet_v1", "--symbolic", "alpha,res", "--format", "json"],
                 expect_symbolic,
             ),
+            Case(  # issue 3: the general proof, well under a second after start-up
+                "convcost prove --format json" + tag,
+                "convcost",
+                argv + ["prove", "--format", "json"],
+                expect_text('"verified": true'),
+            ),
             Case(
                 "convcost analyze tiny (2 layers) --format json" + tag,
                 "convcost",
