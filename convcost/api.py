@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,4 +32,4 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         return analyze_spec(source)
     report = analyze_spec(load(source, set, symbolic, limits))
-    return dataclasses.replace(report, source=source)
+    return report._replace(source=source)

@@ -5,13 +5,12 @@ Each limit can be raised from the command line with ``--limit NAME=VALUE``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from typing import NamedTuple
 
 from .errors import ConvcostError
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):  # immutable and hashable (expressions are cached per Limits)
     file_bytes: int = 10 * 1024 * 1024  # size of a layer file
     yaml_nodes: int = 200_000  # YAML nodes visited, aliases counted each time they are used
     yaml_depth: int = 64  # nesting of YAML collections
@@ -25,7 +24,7 @@ class Limits:
 
     @classmethod
     def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return list(cls._fields)
 
     def with_overrides(self, pairs: dict[str, int]) -> Limits:
         unknown = sorted(set(pairs) - set(self.names()))
@@ -36,7 +35,7 @@ class Limits:
         for name, value in pairs.items():
             if value < 1:
                 raise ConvcostError(f"limit {name} must be a positive integer, got {value}")
-        return replace(self, **pairs)
+        return self._replace(**pairs)
 
 
 DEFAULT_LIMITS = Limits()

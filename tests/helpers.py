@@ -12,6 +12,23 @@ def analyze_text(text: str, set=None, symbolic=(), path="net.yaml"):
     return analyze_spec(load_text(textwrap.dedent(text), path, set, symbolic))
 
 
+def repeated_blocks(times: int) -> str:
+    """A layer file of `times` identical residual blocks (depthwise, bn, two pointwise convs, add)."""
+    return textwrap.dedent(f"""\
+        vars: {{w: 2}}
+        input: [8, 16, 16]
+        layers:
+          - repeat:
+              times: {times}
+              layers:
+                - depthwise: {{kernel: 3, padding: 1}}
+                - bn
+                - pointwise: {{out: '8*w', name: wide}}
+                - pointwise: {{out: 8, name: back}}
+                - add: {{from: [back, repeat_input]}}
+        """)
+
+
 def one_layer(layer: str, input_shape="[3, 32, 32]", **kw):
     """Analyze a network of one layer (given as the YAML of its entry); return its LayerReport."""
     report = analyze_text(f"input: {input_shape}\nlayers:\n  - {layer}\n", **kw)

@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from helpers import analyze_text, one_layer
+from helpers import analyze_text, one_layer, repeated_blocks
 
 
 def test_standard_conv_alternatives_and_ratio():
@@ -94,3 +94,27 @@ def test_two_element_kernel_with_two_outputs_is_not_replaced():
     r = report.layers[0]
     assert r.ratio == 1
     assert report.totals.separable.macs == report.totals.macs
+
+
+def test_repeated_blocks_run_each_rule_once(monkeypatch):
+    # Rules are pure, so the engine computes a repeated layer once: the work of a numeric run grows
+    # with its distinct layers, and a 5,000-layer stack of one block runs five rules.
+    from convcost.layers.registry import get_rules
+
+    one = analyze_text(repeated_blocks(1))
+    rules, calls = get_rules(), []
+    for kind in ("depthwise", "bn", "pointwise", "add"):
+        def counted(params, inputs, infer=rules[kind].infer, kind=kind):
+            calls.append(kind)
+            return infer(params, inputs)
+
+        monkeypatch.setitem(rules, kind, rules[kind]._replace(infer=counted))
+    report = analyze_text(repeated_blocks(1000))
+    assert len(report.layers) == 5000
+    assert sorted(calls) == ["add", "bn", "depthwise", "pointwise", "pointwise"]
+    t, t1 = report.totals, one.totals
+    assert (t.params, t.macs, t.standard, t.separable) == (
+        1000 * t1.params, 1000 * t1.macs, (1000 * t1.standard.params, 1000 * t1.standard.macs),
+        (1000 * t1.separable.params, 1000 * t1.separable.macs))
+    pair = ("depthwise_1000", "repeat_1.1000.wide")  # through the bn between them
+    assert [r.pair for r in report.layers[-5:]] == [pair, None, pair, None, None]

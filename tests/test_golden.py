@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import analyze_text, repeated_blocks
 
+from convcost.api import analyze
 from convcost.cli import main
+from convcost.render import json_
 from convcost.zoo import builtin_names
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -65,3 +68,18 @@ def test_golden_csv_rows_add_up(name):
     assert total["name"] == "(total)"
     assert sum(int(r["macs"]) for r in body) == int(total["macs"])
     assert sum(int(r["params"]) for r in body) == int(total["params"])
+
+
+@pytest.mark.parametrize("symbolic", [(), ("w",)])
+def test_each_json_line_is_its_layer_encoded(symbolic):
+    # render() splices the text of members shared by repeated layers; each line must still be the
+    # plain encoding of the layer's JSON object.
+    text = repeated_blocks(3) + "  - conv: {out: 8, kernel: 3, bias: true}\n"
+    reports = [analyze_text(text, symbolic=symbolic)]
+    if not symbolic:
+        reports += [analyze(name) for name in builtin_names()]
+        reports.append(analyze("mobilenet_v1", symbolic=("alpha", "res")))
+    for report in reports:
+        lines = json_._Lines()
+        for row in report.layers:
+            assert lines(row) == json.dumps(json_._layer(row), separators=(", ", ": "))

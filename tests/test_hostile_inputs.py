@@ -295,6 +295,20 @@ def test_alias_of_a_scalar_key_and_values_still_work(tmp_path):
     assert [layer["output"][0] for layer in data["layers"]] == [16, 16]
 
 
+def test_an_alias_counts_its_whole_node_where_it_is_used():
+    # &x is 9 nodes, 3 levels deep; used 3 levels down it reaches level 6. The file has 42 nodes:
+    # the mapping, its 3 keys, x, two lists and x again three times.
+    from convcost.spec.yamlnodes import load_document
+
+    text = "a: &x [[[1, 2]], {k: [3]}]\nb: [[*x, *x]]\nc: *x\n"
+    load_document(text, "a.yaml", Limits(yaml_depth=6, yaml_nodes=42))
+    with pytest.raises(LimitExceeded, match="deeper than 5 levels"):
+        load_document(text, "a.yaml", Limits(yaml_depth=5))
+    with pytest.raises(LimitExceeded, match="more than 41 YAML nodes") as e:
+        load_document(text, "a.yaml", Limits(yaml_nodes=41))
+    assert (e.value.location.line, e.value.location.column) == (3, 4)  # the last *x, the 42nd node
+
+
 def test_yaml_errors_are_located(tmp_path):
     with pytest.raises(ConvcostError) as e:
         load_text("input: [3, 8, 8]\nlayers:\n  - relu: {name: \"a\x07\"}\n", "n.yaml")

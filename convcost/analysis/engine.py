@@ -6,7 +6,7 @@ Data flows one way: Spec -> per-layer Outcomes (from the rule registry) -> Repor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import NamedTuple
 
 from ..errors import ConvcostError
 from ..layers.registry import COUNTERS, ConvGeometry, LayerError, Outcome, get_rules
@@ -72,19 +72,27 @@ def propagate(spec: Spec, failures: list[tuple[LayerSpec, LayerError]] | None = 
     rules = get_rules()
     shapes: dict[str, tuple] = {INPUT: spec.input}
     done: dict[str, tuple[LayerSpec, tuple, Outcome]] = {}
+    # Rules are pure, and networks repeat their blocks: a layer whose kind, parameters and input
+    # shapes were seen before gets the outcome computed then (a 20,000-layer stack of one block
+    # runs each rule once).
+    seen: dict[tuple, Outcome] = {}
     for layer in _order(spec.layers):
         if failures is not None and any(ref not in shapes for ref in layer.inputs):
             continue  # reads a layer that failed (or one that was left out for that reason)
-        ins = tuple(shapes[ref] for ref in layer.inputs)
-        try:
-            outcome = rules[layer.kind].infer(layer.params, ins)
-        except LayerError as err:
-            err.message = f"layer {layer.name!r} ({layer.kind}): {err.message}"
-            err.with_location(layer.loc)
-            if failures is None:
-                raise err from None
-            failures.append((layer, err))
-            continue
+        inputs = layer.inputs
+        ins = (shapes[inputs[0]],) if len(inputs) == 1 else tuple(shapes[ref] for ref in inputs)
+        key = (layer.kind, tuple(layer.params.items()), ins)
+        outcome = seen.get(key)
+        if outcome is None:
+            try:
+                outcome = seen[key] = rules[layer.kind].infer(layer.params, ins)
+            except LayerError as err:
+                err.message = f"layer {layer.name!r} ({layer.kind}): {err.message}"
+                err.with_location(layer.loc)
+                if failures is None:
+                    raise err from None
+                failures.append((layer, err))
+                continue
         shapes[layer.name] = outcome.output
         done[layer.name] = (layer, ins, outcome)
     return done
@@ -111,6 +119,7 @@ def find_pairs(done: Mapping[str, tuple[LayerSpec, tuple, Outcome]]) -> dict[str
         for ref in layer.inputs:
             consumers.setdefault(ref, []).append(name)
     pairs: dict[str, tuple[str, str]] = {}
+    rules = get_rules()
     for name, (layer, _, outcome) in done.items():
         if not _is_depthwise(outcome, layer):
             continue
@@ -122,7 +131,7 @@ def find_pairs(done: Mapping[str, tuple[LayerSpec, tuple, Outcome]]) -> dict[str
             nlayer, _, noutcome = done[nxt[0]]
             if len(nlayer.inputs) != 1:
                 break
-            if get_rules()[nlayer.kind].family in _PASS_THROUGH:
+            if rules[nlayer.kind].family in _PASS_THROUGH:
                 cur = nxt[0]
                 continue
             if _is_plain_pointwise(noutcome, nlayer):
@@ -136,8 +145,52 @@ def _pair_geometry(dw: Outcome, pw: Outcome) -> ConvGeometry:
     return ConvGeometry(d.m, p.n, d.kh, d.kw, p.ho, p.wo, p.bias, 1, separable=True)
 
 
+_NO_COUNTS = dict.fromkeys(COUNTERS, 0)  # the counters of a layer that counts none
+_NO_COST = Cost(0, 0)
+
+
 def _ratio(a: Value, b: Value) -> Value | None:
     return None if arith.is_zero(b) is not False else arith.div(a, b)
+
+
+class _Alternatives(NamedTuple):
+    """A conv layer (or separable pair) as one standard and as one depthwise-separable convolution."""
+
+    geometry: ConvGeometry
+    standard: Cost
+    separable: Cost
+    ratio: Value | None  # separable.macs / standard.macs
+    params_ratio: Value | None
+    cheaper: bool | None  # is separable cheaper than this standard conv (False for other kinds)?
+
+
+def _alternatives(geometry: ConvGeometry, written: Cost, factored: bool = True) -> _Alternatives:
+    """`written` is the layer's own cost. `factored`: the ratios may use separable_cost(geometry),
+    the same value as the separable alternative in factored form (else they use `written`)."""
+    standard = standard_cost(geometry)
+    formula = separable_cost(geometry) if factored else written
+    separable = written if geometry.separable else formula
+    cheaper: bool | None = False
+    if not geometry.separable and geometry.groups == 1:
+        # separable < standard  <=>  (N - 1)(Dk*Dk' - 1) > 1 (docs/derivation.md, step 6):
+        # decided from N and the kernel alone, so symbolic channel counts rarely block it
+        k = arith.mul(geometry.kh, geometry.kw)
+        cheaper = arith.less_than(1, arith.mul(arith.sub(geometry.n, 1), arith.sub(k, 1)))
+    # Ratios from the factored formula where it equals the written cost: sympy then
+    # cancels common factors as it builds the quotient, (64*alpha + 9)/(576*alpha).
+    return _Alternatives(geometry, standard, separable, _ratio(formula.macs, standard.macs),
+                         _ratio(formula.params, standard.params), cheaper)
+
+
+def _pair_alternatives(dw: Outcome, pw: Outcome) -> _Alternatives:
+    """A depthwise and a pointwise layer recognised as one separable convolution."""
+    geometry = _pair_geometry(dw, pw)
+    written = Cost(arith.add(dw.params, pw.params), arith.add(dw.macs, pw.macs))
+    d = dw.geometry
+    # The factored formula has the pair's value when the depthwise part keeps the channel count
+    # (no multiplier) and both parts agree on bias.
+    factored = arith.equal(d.n, d.m) is True and d.bias == pw.geometry.bias
+    return _alternatives(geometry, written, factored)
 
 
 def analyze_spec(spec: Spec) -> Report:
@@ -154,59 +207,50 @@ def build_report(spec: Spec, done: Mapping[str, tuple[LayerSpec, tuple, Outcome]
     std_terms: list[Cost] = []
     sep_terms: list[Cost] = []
     undecided: list[str] = []
+    # The alternatives depend on values only; a network's repeated blocks need them once.
+    seen: dict[tuple, _Alternatives] = {}
     for layer in spec.layers:  # report in file order
         if layer.name not in done:
             continue
         _, ins, out = done[layer.name]
-        counters = {c: out.counters.get(c, 0) for c in COUNTERS}
+        counters = {c: out.counters.get(c, 0) for c in COUNTERS} if out.counters else dict(_NO_COUNTS)
         written = Cost(out.params, out.macs)
-        extra: dict[str, Any] = {}
         std_term = sep_term = written
+        alt = pair = None
         if out.geometry is not None:
             pair = pairs.get(layer.name)
             if pair is not None:
                 dw, pw = done[pair[0]][2], done[pair[1]][2]
-                geometry = _pair_geometry(dw, pw)
-                standard = standard_cost(geometry)
-                separable = Cost(arith.add(dw.params, pw.params), arith.add(dw.macs, pw.macs))
-                std_term = standard if layer.name == pair[1] else Cost(0, 0)
-                formula = separable
-                d = dw.geometry
-                if arith.equal(d.n, d.m) is True and d.bias == pw.geometry.bias:
-                    formula = separable_cost(geometry)  # the same value, in factored form
+                key = (dw.geometry, pw.geometry, dw.params, pw.params, dw.macs, pw.macs)
+                alt = seen.get(key)
+                if alt is None:
+                    alt = seen[key] = _pair_alternatives(dw, pw)
+                std_term = alt.standard if layer.name == pair[1] else _NO_COST
             else:
-                geometry = out.geometry
-                standard = standard_cost(geometry)
-                formula = separable_cost(geometry)
-                separable = written if geometry.separable else formula
-                if geometry.separable:
-                    std_term = standard
-                elif geometry.groups == 1:
-                    # separable < standard  <=>  (N - 1)(Dk*Dk' - 1) > 1 (docs/derivation.md, step 6):
-                    # decided from N and the kernel alone, so symbolic channel counts rarely block it
-                    k = arith.mul(geometry.kh, geometry.kw)
-                    cheaper = arith.less_than(1, arith.mul(arith.sub(geometry.n, 1), arith.sub(k, 1)))
-                    if cheaper is True:
-                        sep_term = separable
-                    elif cheaper is None:
-                        undecided.append(layer.name)
-            # Ratios from the factored formula where it equals the written cost: sympy then
-            # cancels common factors as it builds the quotient, (64*alpha + 9)/(576*alpha).
-            extra = dict(geometry=geometry, standard=standard, separable=separable,
-                         ratio=_ratio(formula.macs, standard.macs),
-                         params_ratio=_ratio(formula.params, standard.params), pair=pair)
+                key = (out.geometry, out.params, out.macs)
+                alt = seen.get(key)
+                if alt is None:
+                    alt = seen[key] = _alternatives(out.geometry, written)
+                if out.geometry.separable:
+                    std_term = alt.standard
+                elif alt.cheaper is True:
+                    sep_term = alt.separable
+                elif alt.cheaper is None:
+                    undecided.append(layer.name)
         std_terms.append(std_term)
         sep_terms.append(sep_term)
+        geometry, standard, separable, ratio, params_ratio = alt[:5] if alt is not None else (None,) * 5
         rows.append(LayerReport(
             layer.index, layer.name, layer.kind, rules[layer.kind].family, layer.inputs, ins, out.output,
-            out.params, out.macs, counters, out.parts, dict(layer.params), layer.loc, **extra,
+            out.params, out.macs, counters, out.parts, dict(layer.params), layer.loc, geometry, standard,
+            separable, ratio, params_ratio, pair,
         ))
     totals = Totals(
-        arith.total(r.params for r in rows),
-        arith.total(r.macs for r in rows),
-        {c: arith.total(r.counters[c] for r in rows) for c in COUNTERS},
-        Cost(arith.total(c.params for c in std_terms), arith.total(c.macs for c in std_terms)),
-        Cost(arith.total(c.params for c in sep_terms), arith.total(c.macs for c in sep_terms)),
+        arith.total([r.params for r in rows]),
+        arith.total([r.macs for r in rows]),
+        {c: arith.total([r.counters[c] for r in rows]) for c in COUNTERS},
+        Cost(arith.total([c.params for c in std_terms]), arith.total([c.macs for c in std_terms])),
+        Cost(arith.total([c.params for c in sep_terms]), arith.total([c.macs for c in sep_terms])),
         tuple(undecided),
     )
     return Report(

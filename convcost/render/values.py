@@ -11,6 +11,8 @@ _SI = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
 
 def exact(v: Value):
     """A JSON value: ints stay ints; fractions become "p/q"; symbolic values become sympy syntax."""
+    if type(v) is int:  # nearly every value of a numeric run (JSON writes 20 per layer)
+        return v
     if isinstance(v, bool):
         return v
     if isinstance(v, int):

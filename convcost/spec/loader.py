@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import os
 import re
@@ -32,6 +31,8 @@ _LAYER_NAME = re.compile(r"\w[\w./-]*")
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     if len(word) > NAME_CHARS:  # nothing is that close to a long word, and difflib's cost grows with it
         return None
+    import difflib  # only for messages: numeric runs need not load it
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
@@ -464,27 +465,40 @@ def _resolve_inputs(raw: _Raw) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _params(raw: _Raw, rule, env: Mapping[str, Value], limits: Limits) -> dict[str, Any]:
-    allowed = rule.param_names
-    for key in raw.body:
-        if key not in allowed and key not in COMMON_KEYS:
-            raise _unknown_key(key, (*allowed, *COMMON_KEYS), f"layer {raw.name!r} ({raw.kind})",
-                               raw.key_locs.get(key, raw.loc))
-    out: dict[str, Any] = {}
+def _plan(rule) -> tuple[frozenset[str], tuple]:
+    """What _params needs of a rule, worked out once per kind rather than once per layer: the keys it
+    takes, and per parameter its name, type, coercer and default (an int default of a pair already
+    paired) and its spec."""
+    steps = []
     for p in rule.params:
-        node = raw.body.get(p.name)
+        default = p.default
+        if p.type in ("size", "padding") and isinstance(default, int):
+            default = (default, default)
+        steps.append((p.name, p.type, coerce.coercer(p.type), default, p))
+    return frozenset((*rule.param_names, *COMMON_KEYS)), tuple(steps)
+
+
+def _params(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str, Value],
+            limits: Limits) -> dict[str, Any]:
+    allowed, steps = plan
+    body = raw.body
+    if not allowed.issuperset(body):
+        key = next(k for k in body if k not in allowed)
+        raise _unknown_key(key, (*rule.param_names, *COMMON_KEYS), f"layer {raw.name!r} ({raw.kind})",
+                           raw.key_locs.get(key, raw.loc))
+    out: dict[str, Any] = {}
+    for name, type_name, coerce_node, default, p in steps:
+        node = body.get(name)
         if node is None or node.type == "null":
-            if p.default is REQUIRED:
-                raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs `{p.name}`", raw.loc,
-                                    p.doc and f"{p.name}: {p.doc}")
-            default = p.default
-            if p.type == "size" and isinstance(default, int):
-                default = (default, default)
-            elif p.type == "padding" and isinstance(default, int):
-                default = (default, default)
-            out[p.name] = default
-        else:
-            out[p.name] = coerce.coercer(p.type)(node, env, limits, f"`{p.name}` of layer {raw.name!r}")
+            if default is REQUIRED:
+                raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs `{name}`", raw.loc,
+                                    p.doc and f"{name}: {p.doc}")
+            out[name] = default
+            continue
+        value = coerce.literal(type_name, node)
+        if value is coerce.MISS:
+            value = coerce_node(node, env, limits, f"`{name}` of layer {raw.name!r}")
+        out[name] = value
     return out
 
 
@@ -497,9 +511,13 @@ def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits)
         raise ConvcostError("`layers` is empty", seq.loc, "list at least one layer")
     _assign_names(raws)
     rules = expander.rules
+    plans: dict[str, tuple] = {}
     layers = []
     for i, raw in enumerate(raws):
         rule = rules[raw.kind]
+        plan = plans.get(raw.kind)
+        if plan is None:
+            plan = plans[raw.kind] = _plan(rule)
         inputs = _resolve_inputs(raw)
         if not rule.many_inputs and len(inputs) != 1:
             raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) takes one input, `from` lists {len(inputs)}",
@@ -508,7 +526,7 @@ def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits)
             raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs at least two inputs in `from`",
                                 raw.body["from"].loc if "from" in raw.body else raw.loc,
                                 f"write e.g. `from: [{inputs[0]}, other_layer]`")
-        params = _params(raw, rule, env, limits)
+        params = _params(raw, rule, plan, env, limits)
         layers.append(LayerSpec(
             i, raw.name, raw.kind, inputs, params, raw.loc, raw.user_name is not None, raw.key_locs,
             raw.body.get("expect"), raw.body.get("budget"),

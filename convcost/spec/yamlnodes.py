@@ -11,8 +11,7 @@ ones, merge keys, duplicate keys, recursive aliases and several documents are er
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -34,8 +33,7 @@ _INTS = yaml.constructor.SafeConstructor()  # only its YAML 1.1 integer syntax i
 _TAG_HINT = "layer files are plain YAML: mappings, lists, numbers and strings"
 
 
-@dataclass(slots=True)  # not frozen: 3x faster to build (files reach 200,000 nodes); read-only by use
-class Node:
+class Node(NamedTuple):  # a tuple: the cheapest immutable object to build (files reach 200,000 nodes)
     """One YAML node. `value` is dict[str, Node], list[Node], or a scalar (see `type`). Never modified."""
 
     value: Any
@@ -63,28 +61,14 @@ def _loc(path: str, mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-class _Open:
-    """A mapping or list whose end event has not arrived yet."""
-
-    __slots__ = ("is_map", "loc", "anchor", "items", "key_locs", "key", "size", "height")
-
-    def __init__(self, is_map: bool, loc: Location, anchor: str | None):
-        self.is_map = is_map
-        self.loc = loc
-        self.anchor = anchor
-        self.items: Any = {} if is_map else []
-        self.key_locs: dict[str, Location] = {}
-        self.key: str | None = None  # a mapping's key waiting for its value
-        self.size = 1  # nodes in this subtree, aliases counted in full
-        self.height = 0  # levels below this node
-
-    def wants_key(self) -> bool:
-        return self.is_map and self.key is None
-
-    def node(self) -> Node:
-        if self.is_map:
-            return Node(self.items, "map", self.loc, key_locs=self.key_locs)
-        return Node(self.items, "seq", self.loc)
+# Event kinds, by class name (see _name): what compose() does with each event.
+_SCALAR, _MAP, _SEQ, _END, _ALIAS = range(5)
+_KINDS = {"ScalarEvent": _SCALAR, "MappingStartEvent": _MAP, "SequenceStartEvent": _SEQ,
+          "MappingEndEvent": _END, "SequenceEndEvent": _END, "AliasEvent": _ALIAS}
+_KEY_HINT = "mapping keys must be plain names, not lists or mappings"
+# What compose() keeps of each open collection around the current one (the current one is in locals).
+_FRAME = ("items", "is_map", "key", "key_locs", "loc", "anchor", "start", "reach_before")
+_ANCHOR = _FRAME.index("anchor")
 
 
 class _Composer:
@@ -92,9 +76,7 @@ class _Composer:
         self.loader = loader
         self.path = path
         self.limits = limits
-        self.total = 0  # nodes so far, aliases counted in full
         self.anchors: dict[str, tuple[Node, int, int]] = {}  # name -> (node, size, height)
-        self.stack: list[_Open] = []
         self.scalars: dict[tuple, tuple[Any, str]] = {}  # (text, tag, implicit) -> (value, kind)
 
     def document(self) -> Node | None:
@@ -111,102 +93,182 @@ class _Composer:
         return root
 
     def compose(self) -> Node:
-        """Build the tree of one document from its events, without recursion."""
+        """Build the tree of one document from its events, without recursion.
+
+        This loop runs once per event (180,000 for a file of 20,000 layers), so it is one function
+        working on local variables: the innermost open collection lives in locals (its parents on
+        `stack`), a scalar's text is converted once per distinct text (layer files repeat `relu`,
+        `3`, `true`), and a mapping key becomes a name without a Node. What an alias needs of its
+        node (aliases count in full) comes from running counts, not per-node bookkeeping: the size
+        is the growth of the node count while the node is open, the height the deepest level
+        reached meanwhile. The node count and the depth are still checked at every event, before
+        anything is built from it.
+        """
+        get_event, path, anchors = self.loader.get_event, self.path, self.anchors
+        max_nodes, max_depth = self.limits.yaml_nodes, self.limits.yaml_depth
+        new_tuple = tuple.__new__  # Location(...), Node(...) without NamedTuple's Python-level __new__
+        plain: dict[str, tuple[Any, str]] = {}  # untagged plain scalars: text -> (value, kind)
+        quoted: dict[str, tuple[Any, str]] = {}  # untagged quoted scalars
+        kinds: dict[type, int] = {}  # event class -> kind (classes looked up by name once, see _name)
+        stack: list[tuple] = []  # the open collections around the current one, as _FRAME says
+        total = depth = reach = 0  # nodes so far; open collections; deepest level reached
+        # The current (innermost open) collection; `items` is None at the top level.
+        items: Any = None
+        is_map = False
+        key: str | None = None  # a mapping's key waiting for its value
+        key_locs: dict[str, Location] = {}
+        loc = Location(path)
+        anchor: str | None = None
+        start = reach_before = 0  # `total` before this collection; `reach` outside an anchored one
         while True:
-            event = self.loader.get_event()
-            name = _name(event)
-            if name in ("SequenceEndEvent", "MappingEndEvent"):
-                done = self.stack.pop()
-                node, size, height = done.node(), done.size, done.height
-                if done.anchor is not None:
-                    self.anchors[done.anchor] = (node, size, height)
-            else:
-                loc = _loc(self.path, event.start_mark)
-                if name in ("SequenceStartEvent", "MappingStartEvent"):
-                    self.start(event, loc, name == "MappingStartEvent")
-                    continue
-                if name == "AliasEvent":
-                    node, size, height = self.alias(event, loc)
+            event = get_event()
+            cls = type(event)
+            kind = kinds.get(cls)
+            if kind is None:
+                kind = kinds[cls] = _KINDS[_name(event)]
+            if kind == _SCALAR:
+                mark = event.start_mark
+                here = new_tuple(Location, (path, mark.line + 1, mark.column + 1))
+                total += 1
+                if total > max_nodes:
+                    raise self.too_many(here)
+                if depth > max_depth:
+                    raise self.too_deep(here)
+                text = event.value
+                if event.tag is None:
+                    cache = plain if event.implicit[0] else quoted
+                    known = cache.get(text)
+                    if known is None:
+                        known = cache[text] = self.convert(event, here)
                 else:
-                    self.count(1, 0, loc)
-                    node, size, height = self.scalar(event, loc), 1, 0
-                    if event.anchor is not None:
-                        self.anchors[event.anchor] = (node, 1, 0)
-            if not self.stack:
+                    known = self.convert_tagged(event, here)
+                if event.anchor is not None:
+                    node = new_tuple(Node, (*known, here, text, None))
+                    anchors[event.anchor] = (node, 1, 0)
+                elif is_map and key is None:  # the common mapping key: a name, no Node needed
+                    name = text if known[1] != "null" else ""
+                    if name in items:
+                        raise self.duplicate(name, key_locs, here)
+                    key_locs[name] = here
+                    key = name
+                    continue
+                else:
+                    node = new_tuple(Node, (*known, here, text, None))
+                    if items is None:
+                        return node
+                    if is_map:
+                        items[key] = node
+                        key = None
+                    else:
+                        items.append(node)
+                    continue
+            elif kind == _END:
+                fields = (items, "map", loc, "", key_locs) if is_map else (items, "seq", loc, "", None)
+                node = new_tuple(Node, fields)
+                depth -= 1
+                if items and reach <= depth:  # its children reach one level below it
+                    reach = depth + 1
+                if anchor is not None:
+                    anchors[anchor] = (node, total - start, reach - depth)
+                    reach = max(reach, reach_before)
+                if not stack:
+                    return node
+                items, is_map, key, key_locs, loc, anchor, start, reach_before = stack.pop()
+            elif kind == _ALIAS:
+                mark = event.start_mark
+                here = _loc(path, mark)
+                node, size, height = self.alias(event, here, stack, anchor)
+                total += size
+                if total > max_nodes:
+                    raise self.too_many(here)
+                if depth + height > max_depth:
+                    raise self.too_deep(here)
+                if depth + height > reach:
+                    reach = depth + height
+            else:  # the start of a mapping or a list
+                mark = event.start_mark
+                here = new_tuple(Location, (path, mark.line + 1, mark.column + 1))
+                if is_map and key is None:
+                    raise ConvcostError(_KEY_HINT, here)
+                tag = event.tag
+                if tag not in (None, "!") and tag not in COLLECTION_TAGS:
+                    raise ConvcostError(f"YAML tag {shown(tag)} is not allowed", here, _TAG_HINT)
+                total += 1
+                if total > max_nodes:
+                    raise self.too_many(here)
+                if depth > max_depth:
+                    raise self.too_deep(here)
+                if items is not None:
+                    stack.append((items, is_map, key, key_locs, loc, anchor, start, reach_before))
+                is_map = kind == _MAP
+                items, key, key_locs = ({} if is_map else []), None, {}
+                loc, anchor, start = here, event.anchor, total - 1
+                if anchor is not None:  # its height is measured from here
+                    reach_before, reach = reach, depth
+                depth += 1
+                continue
+            # A finished collection, an alias, or an anchored scalar: add it to its parent.
+            if items is None:
                 return node
-            self.add(self.stack[-1], node, size, height)
+            if not is_map:
+                items.append(node)
+            elif key is not None:
+                items[key] = node
+                key = None
+            else:
+                if node.type in ("map", "seq"):  # an alias of a collection used as a key
+                    raise ConvcostError(_KEY_HINT, node.loc)
+                name = node.text if node.type != "null" else ""
+                if name in items:
+                    raise self.duplicate(name, key_locs, node.loc)
+                key_locs[name] = node.loc
+                key = name
 
-    def start(self, event, loc: Location, is_map: bool) -> None:
-        if self.stack and self.stack[-1].wants_key():
-            raise ConvcostError("mapping keys must be plain names, not lists or mappings", loc)
-        tag = event.tag
-        if tag not in (None, "!") and tag not in COLLECTION_TAGS:
-            raise ConvcostError(f"YAML tag {shown(tag)} is not allowed", loc, _TAG_HINT)
-        self.count(1, 0, loc)
-        self.stack.append(_Open(is_map, loc, event.anchor))
+    def too_many(self, loc: Location) -> LimitExceeded:
+        return LimitExceeded(
+            f"the file expands to more than {self.limits.yaml_nodes} YAML nodes (aliases counted "
+            "each time they are used)",
+            loc,
+            "a YAML alias bomb looks like this; "
+            "raise the limit with --limit yaml_nodes=N if it is intended",
+        )
 
-    def count(self, size: int, height: int, loc: Location) -> None:
-        """Account for `size` more nodes reaching `height` levels below the current depth."""
-        self.total += size
-        if self.total > self.limits.yaml_nodes:
-            raise LimitExceeded(
-                f"the file expands to more than {self.limits.yaml_nodes} YAML nodes (aliases counted "
-                "each time they are used)",
-                loc,
-                "a YAML alias bomb looks like this; "
-                "raise the limit with --limit yaml_nodes=N if it is intended",
-            )
-        if len(self.stack) + height > self.limits.yaml_depth:
-            raise LimitExceeded(
-                f"YAML nesting is deeper than {self.limits.yaml_depth} levels",
-                loc,
-                "raise it with --limit yaml_depth=N if this is intended",
-            )
+    def too_deep(self, loc: Location) -> LimitExceeded:
+        return LimitExceeded(
+            f"YAML nesting is deeper than {self.limits.yaml_depth} levels",
+            loc,
+            "raise it with --limit yaml_depth=N if this is intended",
+        )
 
-    def alias(self, event, loc: Location) -> tuple[Node, int, int]:
+    @staticmethod
+    def duplicate(name: str, key_locs: dict[str, Location], loc: Location) -> ConvcostError:
+        first = key_locs[name]
+        return ConvcostError(f"duplicate key {shown(name)} (first written at line {first.line})", loc,
+                             "each key may appear once in a mapping")
+
+    def alias(self, event, loc: Location, stack: list[tuple], anchor: str | None) -> tuple[Node, int, int]:
+        """The aliased node with its size and height; `stack` and `anchor` are the open collections."""
         if event.anchor not in self.anchors:
-            if any(o.anchor == event.anchor for o in self.stack):
+            if event.anchor == anchor or any(frame[_ANCHOR] == event.anchor for frame in stack):
                 raise ConvcostError(f"alias {shown('*' + event.anchor)} is used inside the node it names",
                                     loc, "a node cannot contain itself")
             raise ConvcostError(f"alias {shown('*' + event.anchor)} names no anchor written before it", loc,
                                 "write `&name` on a node before using `*name`")
-        node, size, height = self.anchors[event.anchor]
-        self.count(size, height, loc)
-        return node, size, height
+        return self.anchors[event.anchor]
 
-    def add(self, parent: _Open, node: Node, size: int, height: int) -> None:
-        parent.size += size
-        parent.height = max(parent.height, height + 1)
-        if not parent.wants_key():
-            if parent.is_map:
-                parent.items[parent.key] = node
-                parent.key = None
-            else:
-                parent.items.append(node)
-            return
-        if node.type in ("map", "seq"):  # an alias of a collection used as a key
-            raise ConvcostError("mapping keys must be plain names, not lists or mappings", node.loc)
-        name = node.text if node.type != "null" else ""
-        if name in parent.items:
-            first = parent.key_locs[name]
-            raise ConvcostError(f"duplicate key {shown(name)} (first written at line {first.line})", node.loc,
-                                "each key may appear once in a mapping")
-        parent.key_locs[name] = node.loc
-        parent.key = name
-
-    def scalar(self, event, loc: Location) -> Node:
-        text = event.value
-        if event.tag is None and event.implicit[0] and _is_plain_decimal(text):  # the common case, fast
-            return Node(int(text), "int", loc, text=text)
-        key = (text, event.tag, event.implicit)
-        known = self.scalars.get(key)  # layer files repeat their scalars (relu, 1, 3, true) a lot
+    def convert_tagged(self, event, loc: Location) -> tuple[Any, str]:
+        """A scalar with an explicit tag (rare), converted once per (text, tag, implicit)."""
+        key = (event.value, event.tag, event.implicit)
+        known = self.scalars.get(key)
         if known is None:
             known = self.scalars[key] = self.convert(event, loc)
-        return Node(known[0], known[1], loc, text=event.value)
+        return known
 
     def convert(self, event, loc: Location) -> tuple[Any, str]:
         text = event.value
         tag = event.tag
+        if tag is None and event.implicit[0] and _is_plain_decimal(text):  # the common number, fast
+            return int(text), "int"
         if tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
         elif tag in _CHECKED_TAGS and tag != self.loader.resolve(yaml.ScalarNode, text, (True, False)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 Value = Any  # int | Fraction | sympy.Expr
@@ -17,6 +18,8 @@ NUMBER_TYPES = (int, Fraction)
 
 
 def is_number(x: Value) -> bool:
+    if type(x) is int:  # by far the most common value: decided without isinstance
+        return True
     return isinstance(x, NUMBER_TYPES) and not isinstance(x, bool)
 
 
@@ -79,10 +82,17 @@ def div(a: Value, b: Value) -> Value:
     """Exact division (caller guarantees b is not zero)."""
     if type(a) is int and type(b) is int:
         q, r = divmod(a, b)
-        return q if r == 0 else Fraction(a, b)
+        return q if r == 0 else _fraction(a, b)
     if is_number(a) and is_number(b):
         return normalize(Fraction(a) / Fraction(b))
     return normalize(to_sympy(a) / to_sympy(b))
+
+
+@lru_cache(maxsize=4096)
+def _fraction(a: int, b: int) -> Fraction:
+    # Networks repeat their blocks, and with them the same ratios; building a Fraction (Python
+    # code, a gcd) costs ten times a cache hit. Fractions are immutable, so sharing one is safe.
+    return Fraction(a, b)
 
 
 def product(*xs: Value) -> Value:
@@ -92,12 +102,18 @@ def product(*xs: Value) -> Value:
     return out
 
 
+_INT = {int}
+
+
 def total(xs) -> Value:
     """Sum of many values; a symbolic sum is built in one step (sympy.Add), not term by term."""
+    xs = list(xs)
+    if set(map(type, xs)) <= _INT:  # a numeric run's totals, summed in C
+        return sum(xs)
     nums = 0
     syms = []
     for x in xs:
-        if is_number(x):
+        if type(x) is int or is_number(x):
             nums += x
         else:
             syms.append(x)
@@ -212,24 +228,26 @@ def is_integer(x: Value) -> bool | None:
 
 
 def is_positive(x: Value) -> bool | None:
-    if is_number(x):
+    if type(x) is int or is_number(x):
         return x > 0
     return x.is_positive
 
 
 def is_zero(x: Value) -> bool | None:
-    if is_number(x):
+    if type(x) is int or is_number(x):
         return x == 0
     return x.is_zero
 
 
 def less_than(a: Value, b: Value) -> bool | None:
     """Is a < b? None when undecided."""
+    if type(a) is int and type(b) is int:
+        return a < b
     return is_positive(sub(b, a))
 
 
 def equal(a: Value, b: Value) -> bool | None:
-    if is_number(a) and is_number(b):
+    if type(a) is int and type(b) is int or is_number(a) and is_number(b):
         return a == b
     if a == b:  # structurally identical (the common case: one expression reaching two places)
         return True

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import difflib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -297,6 +296,8 @@ def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_
     """Evaluate a checked expression; `env` maps var names to ints, Fractions or sympy objects."""
     for name in expr.names:
         if name not in env:
+            import difflib  # only for this message: numeric runs need not load it
+
             close = difflib.get_close_matches(name, list(env), n=1)
             raise ExpressionError(
                 f"unknown variable {name!r} in expression {shown(expr.text)}",
