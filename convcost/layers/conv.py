@@ -34,7 +34,7 @@ def conv_label(m, n, kh, kw, groups) -> str:
     return f"grouped conv {_kdesc(kh, kw)}"
 
 
-def _conv(m, h, w, n, kh, kw, groups, bias, p, what="conv"):
+def _conv(m, h, w, n, kh, kw, groups, bias, p):
     check_channels(n, "`out` (output channels)")
     if arith.is_integer(groups) is False or arith.is_positive(groups) is False:
         raise LayerError(f"groups must be a positive integer, got {groups}", check="shape.groups")

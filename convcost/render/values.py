@@ -24,8 +24,6 @@ def exact(v: Value):
 
 def exact_str(v: Value) -> str:
     """An exact value as a string (for ratios): "41/288", "1", or sympy syntax."""
-    if isinstance(v, Fraction):
-        return str(v)
     return str(v)
 
 
