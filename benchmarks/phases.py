@@ -59,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     import_wall, import_cpu = time.perf_counter(), time.process_time()
     import yaml
 
-    from convcost.analysis.engine import analyze_spec
+    from convcost.analysis.build import analyze_spec
     from convcost.api import load
-    from convcost.render.json_ import render, report_dict
+    from convcost.render.report_json import render, report_dict
 
     print(
         f"import yaml + convcost api, engine, json renderer: {time.perf_counter() - import_wall:.3f} s wall, "

@@ -1,13 +1,29 @@
-"""The Python API: load a layer file, analyze it. (Checks and proofs live in their own modules.)"""
+"""The public Python API of convcost: load, analyze, check, prove. `convcost/__init__.py` re-exports it.
+
+    >>> import convcost
+    >>> convcost.analyze("mobilenet_v1").totals.macs
+    568740352
+
+Every function takes a layer file path or a built-in network's name (`convcost zoo`); `analyze` and
+`check` also take a Spec from `load`. Errors a caller can cause raise ConvcostError (with a location
+and a hint), as in the CLI. Heavy modules (sympy, the checks) are imported when first needed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .analysis.report import Report
-from .limits import DEFAULT_LIMITS, Limits
-from .spec.model import Spec
+from .layerfile.model import Spec
+from .limits import Limits
+
+if TYPE_CHECKING:
+    from .checks.findings import CheckReport
+    from .proof import Proof
+    from .symbolic.arith import Value
+
+__all__ = ["load", "analyze", "check", "prove"]
 
 
 def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
@@ -17,15 +33,15 @@ def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[s
     `set` overrides vars (values are numbers or expression strings such as "0.75" or "3/4");
     `symbolic` names vars to keep as sympy symbols.
     """
-    from .spec.loader import load as _load
+    from .sources import load as load_source
 
-    return _load(source, set, tuple(symbolic), limits or DEFAULT_LIMITS)
+    return load_source(source, set, symbolic, limits)
 
 
 def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
             limits: Limits | None = None) -> Report:
-    """Analyze a layer file, a built-in network name, or an already loaded Spec."""
-    from .analysis.engine import analyze_spec
+    """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report."""
+    from .analysis.build import analyze_spec
 
     if isinstance(source, Spec):
         if set or symbolic:
@@ -33,3 +49,33 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
         return analyze_spec(source)
     report = analyze_spec(load(source, set, symbolic, limits))
     return report._replace(source=source)
+
+
+def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+          limits: Limits | None = None, *, max_macs: Value | str | None = None,
+          max_params: Value | str | None = None, min_saving: Value | str | None = None,
+          strict: bool = False) -> CheckReport:
+    """Check a network's shapes, budgets and expectations; return the findings as data.
+
+    `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
+    the file's own `budget:` and `expect:` entries are always checked. `min_saving` (a ratio such as
+    0.2) enables the `lint.separable` check. With `strict`, warnings and undecided results fail.
+
+        >>> check("mobilenet_v1", max_macs="600M", max_params="5M").ok
+        True
+    """
+    from .checks.run import check as run
+
+    return run(source, set, symbolic, limits, max_macs=max_macs, max_params=max_params,
+               min_saving=min_saving, strict=strict)
+
+
+def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multipliers: bool = False) -> Proof:
+    """The machine-checked derivation of the separable/standard ratio.
+
+    `values` gives numbers for some of M, N, Dk, Dkp, Do, Dop (positive integers); every step is
+    verified by sympy with and without them. Render the result with convcost.render.render.
+    """
+    from .proof import prove as run
+
+    return run(values, bias=bias, multipliers=multipliers)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
-# Exit codes (documented in README.md and docs/ci.md).
+# Exit codes (documented in README.md and docs/ci.md), all of them here.
 EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_INVALID_INPUT = 2
+EXIT_CHECK_FAILED = 1  # a check failed, or a proof step did not verify
+EXIT_INVALID_INPUT = 2  # anything the user can cause: bad input, options, limits
+EXIT_INTERNAL_ERROR = 3  # a bug in convcost
 
 
 class Location(NamedTuple):
-    """A place in a source file: path plus 1-based line and column (0 means unknown).
-
-    A NamedTuple rather than a frozen dataclass: every YAML node carries one, and a 20,000-layer
-    file makes 140,000 of them, which a tuple builds several times faster."""
+    """A place in a source file: path plus 1-based line and column (0 means unknown)."""
 
     path: str
     line: int = 0
@@ -64,3 +63,31 @@ class ConvcostError(Exception):
 
 class LimitExceeded(ConvcostError):
     """Input exceeded one of the documented resource limits (see convcost.limits)."""
+
+
+# -- suggestions ---------------------------------------------------------------------------------
+
+NAME_CHARS = 200  # longest name worth a suggestion: nothing is close to a longer word
+SUGGEST_AMONG = 300  # candidates compared at most: difflib's cost grows with each one (and its length)
+
+
+def close_matches(word: str, options: Iterable[str], n: int = 1) -> list[str]:
+    """The options closest to `word` (difflib's ratio of at least 0.6), best first.
+
+    Bounded for hostile input: a word longer than NAME_CHARS gets none, and of many options only the
+    SUGGEST_AMONG nearest in length are compared (40,000 long names would otherwise take minutes).
+    """
+    if len(word) > NAME_CHARS:
+        return []
+    import difflib  # only for messages: successful runs need not load it
+
+    candidates = [o for o in options if len(o) <= NAME_CHARS]
+    if len(candidates) > SUGGEST_AMONG:
+        candidates = sorted(candidates, key=lambda o: abs(len(o) - len(word)))[:SUGGEST_AMONG]
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """'did you mean 'relu'?' for the closest option, or None."""
+    close = close_matches(word, options)
+    return f"did you mean {close[0]!r}?" if close else None

@@ -68,9 +68,9 @@ class ConvcostFile(pytest.File):
     """A layer file: loading it is collecting it (an invalid file is a collection error)."""
 
     def collect(self):
-        from .analysis.check import check
+        from .checks.run import check
+        from .layerfile.loader import load_text, read_text
         from .limits import DEFAULT_LIMITS
-        from .spec.loader import load_text, read_text
 
         spec = load_text(read_text(str(self.path), DEFAULT_LIMITS), _relative(self.path, self.config))
         report = check(spec, strict=self.config.getini("convcost_strict"))

@@ -17,8 +17,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .checks.findings import Finding, Outcome, Severity, Status
-from .spec.model import Spec
+from .checks.findings import CheckOutcome, Finding, Severity, Status
+from .layerfile.model import Spec
 from .symbolic.arith import Value
 
 __all__ = ["assert_output_shape", "assert_within_budget"]
@@ -34,7 +34,7 @@ def _spec(network: str | os.PathLike | Spec, load: Mapping[str, Any]) -> Spec:
     return load_spec(os.fspath(network), **load)
 
 
-def _fail(outcomes: Sequence[Outcome], broken: Sequence[Finding] = ()) -> None:
+def _fail(outcomes: Sequence[CheckOutcome], broken: Sequence[Finding] = ()) -> None:
     from .render.findings_text import finding_text
 
     found = [*broken, *(f for o in outcomes for f in o.findings if f.severity is not Severity.WARNING)]
@@ -45,13 +45,14 @@ def assert_output_shape(network: str | os.PathLike | Spec, layer: str, shape: Se
                         **load: Any) -> None:
     """Assert that `layer` outputs `shape` ([C, H, W] or [F]). `load` passes set=/symbolic= to load()."""
     __tracebackhide__ = True
-    from .analysis.check import propagated
-    from .checks.targets import Target, evaluate
+    from .checks.run import propagated
+    from .checks.targets import evaluate
+    from .layerfile.model import Target
 
     spec = _spec(network, load)
     by_name = {layer_.name: layer_ for layer_ in spec.layers}
     if layer not in by_name:
-        from .spec.loader import did_you_mean
+        from .errors import did_you_mean
 
         raise AssertionError(f"{spec.name} has no layer {layer!r}"
                              + (f"; {did_you_mean(layer, by_name)}" if did_you_mean(layer, by_name) else ""))
@@ -67,7 +68,7 @@ def assert_within_budget(network: str | os.PathLike | Spec, macs: Value | str | 
                          params: Value | str | None = None, **load: Any) -> None:
     """Assert that the network's totals stay within `macs` / `params` (ints or "600M", "4.5M", ...)."""
     __tracebackhide__ = True
-    from .analysis.check import check
+    from .checks.run import check
 
     if macs is None and params is None:
         raise ValueError("give macs= and/or params=")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from convcost.analysis.engine import analyze_spec
-from convcost.spec.loader import load_text
+from convcost.analysis.build import analyze_spec
+from convcost.layerfile.loader import load_text
 
 
 def analyze_text(text: str, set=None, symbolic=(), path="net.yaml"):

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from convcost.cli import main
-from convcost.render.findings import FindingsFormat, renderer
+from convcost.render import FindingsFormat, RenderOptions, renderer
 
 FILES = Path(__file__).parent / "check_files"
 BUDGETS = str(FILES / "budgets.yaml")
@@ -234,7 +234,7 @@ def test_text_is_colored_only_for_a_terminal():
 
     report = check(BUDGETS)
     assert "\x1b[" not in render(report)
-    assert "\x1b[1;31merror\x1b[0m: network mult-adds 1,483,392" in render(report, color=True)
+    assert "\x1b[1;31merror\x1b[0m: network mult-adds 1,483,392" in render(report, RenderOptions(color=True))
 
 
 def test_every_check_id_and_exit_code_is_documented():

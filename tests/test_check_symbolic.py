@@ -10,8 +10,9 @@ import sympy
 import convcost
 from convcost.checks.decide import Range, at_most
 from convcost.checks.findings import Severity, Status
-from convcost.checks.quantity import count, exact_text, ratio
 from convcost.errors import ConvcostError
+from convcost.symbolic.display import exact_text
+from convcost.symbolic.quantity import count, ratio
 
 BOUNDED = "alpha: {value: 1.0, min: 0.25, max: 1}"
 

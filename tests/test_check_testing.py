@@ -6,7 +6,7 @@ import pytest
 
 import convcost
 from convcost.errors import ConvcostError
-from convcost.spec.loader import load_text
+from convcost.layerfile.loader import load_text
 from convcost.testing import assert_output_shape, assert_within_budget
 
 

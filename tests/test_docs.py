@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from convcost.layers.registry import get_rules
-from convcost.render import Format, renderer
+from convcost.render import ReportFormat as Format
+from convcost.render import renderer
 
 ROOT = Path(__file__).parent.parent
 
@@ -12,8 +13,8 @@ def test_every_kind_and_key_is_in_the_layer_file_doc():
     doc = (ROOT / "docs" / "layer-file.md").read_text()
     for kind, rule in get_rules().items():
         assert f"`{kind}`" in doc, kind
-        for p in rule.params:
-            assert f"`{p.name}`" in doc, (kind, p.name)
+        for setting in rule.settings:
+            assert f"`{setting.name}`" in doc, (kind, setting.name)
 
 
 def test_every_format_has_a_renderer():
@@ -24,6 +25,6 @@ def test_every_format_has_a_renderer():
 def test_readme_has_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "pip install . && convcost analyze mobilenet_v1" in readme
-    assert 'pip install ".[test]" && python -m pytest -q' in readme
+    assert 'pip install ".[test]" && ruff check convcost tests benchmarks && python -m pytest -q' in readme
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "python -m pytest -q" in ci
+    assert "ruff check convcost tests benchmarks\npython -m pytest -q" in ci

@@ -2,9 +2,9 @@
 error message with exit 2 and no traceback.
 
 Every file in tests/hostile/ must make `convcost analyze` and `convcost check` exit 2 within two
-seconds (tests/hostile/check_only/: files whose attack sits in `budget:`/`expect:`, which only
-`check` reads). The two seconds are the issue's contract, a generous bound: each file takes a few
-milliseconds to tens of milliseconds once the interpreter is up (docs/security.md).
+seconds (both read `budget:` and `expect:` too). The two seconds are the issue's contract, a generous
+bound: each file takes a few milliseconds to tens of milliseconds once the interpreter is up
+(docs/security.md).
 """
 
 from __future__ import annotations
@@ -97,9 +97,9 @@ EXPECTED = {
     "yaml_multi_document.yaml": "more than one YAML document",
     "yaml_syntax.yaml": "invalid YAML",
     "yaml_tab_indent.yaml": "invalid YAML",
-    "check_only/budget_code.yaml": "is not allowed",
-    "check_only/budget_float_exponent.yaml": "over the limit of 4096",
-    "check_only/expect_code.yaml": "not allowed in an expression",
+    "budget_code.yaml": "is not allowed",
+    "budget_float_exponent.yaml": "over the limit of 4096",
+    "expect_code.yaml": "not allowed in an expression",
 }
 # Files whose error has no line (nothing in them to point at): the rest must name file:line:col.
 WITHOUT_LINE = {"binary.yaml", "comments_only.yaml", "empty.yaml", "utf16.yaml", "whitespace_only.yaml"}
@@ -137,9 +137,6 @@ def test_hostile_file_exits_2_quickly_with_a_message(command, name):
     start = time.perf_counter()
     result = invoke(command, str(path))
     elapsed = time.perf_counter() - start
-    if command == "analyze" and name.startswith("check_only/"):
-        assert result.exit_code == 0  # analyze does not read budgets and expectations
-        return
     assert result.exit_code == 2, result.output
     assert elapsed < SECONDS, f"{name}: {elapsed:.2f} s"
     first = result.stderr.splitlines()[0]
@@ -174,11 +171,8 @@ def test_code_in_the_file_never_runs(tmp_path, attack, command):
     target = tmp_path / "pwned"
     path = _net(tmp_path, attack.format(target=target))
     result = invoke(command, str(path))
-    if command == "analyze" and attack.startswith("budget"):
-        assert result.exit_code == 0  # analyze never evaluates the budget
-    else:
-        assert result.exit_code == 2
-        assert "not allowed" in result.stderr
+    assert result.exit_code == 2
+    assert "not allowed" in result.stderr
     assert not target.exists()
 
 

@@ -18,8 +18,8 @@ import pytest
 from helpers import invoke_cli as invoke
 
 from convcost.errors import ConvcostError, LimitExceeded
+from convcost.layerfile.loader import load_text
 from convcost.limits import DEFAULT_LIMITS, Limits
-from convcost.spec.loader import load_text
 from convcost.symbolic.expr import evaluate_text
 from convcost.symbolic.literals import decimal
 
@@ -144,8 +144,11 @@ def test_decimals_too_large_to_build_are_refused_at_once(text):
 
 # -- every limit is documented and can be raised -------------------------------------------------
 
-def _nested_lists(depth: int) -> str:
-    return "input: [3, 8, 8]\nlayers: [relu]\nbudget: {x: " + "[" * depth + "]" * depth + "}\n"
+def _nested_repeats(depth: int) -> str:
+    """A valid file nested `depth` YAML levels deep: repeats of repeats (three levels each)."""
+    levels = depth // 3 + 1
+    return ("input: [3, 8, 8]\nlayers: " + "[{repeat: {times: 1, layers: " * levels + "[relu]"
+            + "}}]" * levels + "\n")
 
 
 # name -> (a file over the limit, other limits to pass, a value of the limit that lets it through).
@@ -156,8 +159,10 @@ def _conv(out: str) -> str:
 
 OVER_THE_LIMIT = {
     "file_bytes": ("input: [3, 8, 8]\nlayers: [relu]\n#" + "x" * 10 * 2**20 + "\n", [], 11 * 2**20),
-    "yaml_nodes": ("input: [3, 8, 8]\nlayers: [relu]\nbudget: {x: [" + "1, " * 200_000 + "]}\n", [], 300_000),
-    "yaml_depth": (_nested_lists(70), [], 80),
+    # every var's name and value are nodes
+    "yaml_nodes": ("input: [3, 8, 8]\nlayers: [relu]\nvars: {" + ", ".join(f"v{i}: 1" for i in range(100_001))
+                   + "}\n", [], 300_000),
+    "yaml_depth": (_nested_repeats(70), [], 80),
     "layers": ("input: [3, 8, 8]\nlayers: [relu, relu, relu, relu, relu, relu]\n", [("layers", 5)], 6),
     "expr_chars": (_conv("8" + " " * 2500), [], 3000),
     "expr_nodes": (_conv("+".join(["1"] * 300)), [], 700),
@@ -298,7 +303,7 @@ def test_alias_of_a_scalar_key_and_values_still_work(tmp_path):
 def test_an_alias_counts_its_whole_node_where_it_is_used():
     # &x is 9 nodes, 3 levels deep; used 3 levels down it reaches level 6. The file has 42 nodes:
     # the mapping, its 3 keys, x, two lists and x again three times.
-    from convcost.spec.yamlnodes import load_document
+    from convcost.layerfile.yamlnodes import load_document
 
     text = "a: &x [[[1, 2]], {k: [3]}]\nb: [[*x, *x]]\nc: *x\n"
     load_document(text, "a.yaml", Limits(yaml_depth=6, yaml_nodes=42))

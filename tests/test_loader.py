@@ -1,11 +1,11 @@
 """The layer file: keys, defaults, names, repeats, vars, and errors located at file:line:column."""
 
 import pytest
+from helpers import analyze_text
 
 from convcost.errors import ConvcostError, LimitExceeded
+from convcost.layerfile.loader import load_text
 from convcost.limits import Limits
-from convcost.spec.loader import load_text
-from helpers import analyze_text
 
 
 def err(text, **kw) -> ConvcostError:
@@ -63,7 +63,8 @@ def test_unknown_reference():
 
 def test_cycle_is_an_error():
     with pytest.raises(ConvcostError, match="cycle"):
-        analyze_text("input: [3, 8, 8]\nlayers:\n  - relu: {name: a, from: b}\n  - relu: {name: b, from: a}\n")
+        analyze_text("input: [3, 8, 8]\nlayers:\n  - relu: {name: a, from: b}\n"
+                     "  - relu: {name: b, from: a}\n")
 
 
 def test_forward_reference_is_allowed():
@@ -79,10 +80,10 @@ def test_forward_reference_is_allowed():
 def test_defaults():
     spec = load_text("input: [3, 8, 8]\nlayers:\n  - conv: {out: 4, kernel: 3}\n  - fc: {out: 2}\n", "n.yaml")
     conv, fc = spec.layers
-    assert conv.params["stride"] == (1, 1)
-    assert conv.params["padding"] == (0, 0)
-    assert conv.params["bias"] is False
-    assert fc.params["bias"] is True
+    assert conv.attrs["stride"] == (1, 1)
+    assert conv.attrs["padding"] == (0, 0)
+    assert conv.attrs["bias"] is False
+    assert fc.attrs["bias"] is True
 
 
 def test_auto_names_and_repeat_names():
@@ -98,7 +99,8 @@ layers:
         - relu
   - relu
 """, "n.yaml")
-    assert [layer.name for layer in spec.layers] == ["relu_1", "stage.1.c", "relu_2", "stage.2.c", "relu_3", "relu_4"]
+    names = ["relu_1", "stage.1.c", "relu_2", "stage.2.c", "relu_3", "relu_4"]
+    assert [layer.name for layer in spec.layers] == names
 
 
 def test_repeat_with_residual_uses_repeat_input():
@@ -118,8 +120,8 @@ def test_repeat_with_residual_uses_repeat_input():
 
 def test_vars_set_and_expression_defaults():
     text = "vars: {w: 2, c: 8*w}\ninput: [3, 8, 8]\nlayers:\n  - conv: {out: c, kernel: 1}\n"
-    assert load_text(text, "n.yaml").layers[0].params["out"] == 16
-    assert load_text(text, "n.yaml", {"w": "3"}).layers[0].params["out"] == 24
+    assert load_text(text, "n.yaml").layers[0].attrs["out"] == 16
+    assert load_text(text, "n.yaml", {"w": "3"}).layers[0].attrs["out"] == 24
 
 
 def test_set_of_unknown_var():
@@ -138,7 +140,8 @@ def test_repeat_count_is_bounded_before_expanding():
 
 
 def test_nested_repeats_are_bounded():
-    text = "input: [3, 8, 8]\nlayers:\n  - repeat: {times: 1000, layers: [{repeat: {times: 1000, layers: [relu]}}]}\n"
+    text = ("input: [3, 8, 8]\nlayers:\n"
+            "  - repeat: {times: 1000, layers: [{repeat: {times: 1000, layers: [relu]}}]}\n")
     assert isinstance(err(text), LimitExceeded)
     small = text.replace("1000", "100")
     assert isinstance(err(small, limits=Limits(layers=9_999)), LimitExceeded)

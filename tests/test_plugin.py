@@ -10,8 +10,8 @@ import pytest
 
 # pytester's in-process runs drop the modules an inner run imported first. PyYAML's C extension
 # cannot be imported twice (it keeps the first `yaml.events` classes), so import it all out here.
-import convcost.analysis.check  # noqa: F401, E402
-import convcost.spec.loader  # noqa: F401, E402
+import convcost.checks.run  # noqa: F401, E402
+import convcost.layerfile.loader  # noqa: F401, E402
 
 NET = """\
 name: net
@@ -154,7 +154,7 @@ def test_items_carry_the_convcost_marker(pytester):
 
 def test_importing_the_plugin_stays_light():
     code = ("import sys, convcost.plugin\n"
-            "heavy = ('sympy', 'yaml', 'rich', 'convcost.analysis.engine', 'convcost.spec.loader')\n"
+            "heavy = ('sympy', 'yaml', 'rich', 'convcost.analysis.engine', 'convcost.layerfile.loader')\n"
             "print(sorted(m for m in heavy if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONWARNINGS": "error"})

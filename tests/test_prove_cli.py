@@ -235,10 +235,11 @@ def test_bad_format_is_a_usage_error(runner):
 
 def test_failed_step_exits_1(runner, monkeypatch):
     """A wrong formula must not verify: non-zero exit, the step marked, a message on stderr."""
-    import convcost.analysis.prove as prove_module
+    from convcost.proof import derivation
+    from convcost.proof.symbols import SYMBOLS
 
-    M, N, Do, Dop = (prove_module.SYMBOLS[s] for s in ("M", "N", "Do", "Dop"))
-    monkeypatch.setattr(prove_module, "SEPARABLE_MACS", (prove_module.K + N + 1) * M * Do * Dop)
+    M, N, Do, Dop = (SYMBOLS[s] for s in ("M", "N", "Do", "Dop"))
+    monkeypatch.setattr(derivation, "SEPARABLE_MACS", (derivation.K + N + 1) * M * Do * Dop)
     res = run(runner)
     assert res.exit_code == 1
     assert "✗ NOT VERIFIED" in res.stdout

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import convcost
-from convcost.analysis.prove import prove_layer
 from convcost.cli import main
+from convcost.proof import prove_layer
 
 
 @pytest.fixture(scope="module")

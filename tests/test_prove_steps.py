@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from convcost.analysis import prove as P
-from convcost.analysis.proof_steps import Condition, Equation, Equivalence, Inequality, claim, quotient
 from convcost.errors import ConvcostError
+from convcost.proof import prove
+from convcost.proof.derivation import derivation
+from convcost.proof.steps import Condition, Equation, Equivalence, Inequality, claim, quotient
+from convcost.proof.symbols import Dk, M, N
 
-M, N, Dk, Dkp = P.M, P.N, P.Dk, P.Dkp
 C = claim("test")
 
 
@@ -48,26 +49,26 @@ def test_condition_rejects_unknown_operators():
 
 
 def test_every_general_step_verifies():
-    for section in P.derivation(bias=True, multipliers=True):
+    for section in derivation(bias=True, multipliers=True):
         for step in section.steps:
             assert step.verify(), step.key
 
 
 def test_step_keys_are_unique():
-    keys = [s.key for section in P.derivation(bias=True, multipliers=True) for s in section.steps]
+    keys = [s.key for section in derivation(bias=True, multipliers=True) for s in section.steps]
     assert len(keys) == len(set(keys))
 
 
 def test_api_rejects_bad_values():
     with pytest.raises(ConvcostError, match="unknown dimension 'K'"):
-        P.prove({"K": 3})
+        prove({"K": 3})
     for bad in (0, -2, True, 1.5, "3"):
         with pytest.raises(ConvcostError, match="must be a positive integer"):
-            P.prove({"N": bad})
+            prove({"N": bad})
 
 
 def test_api_result_is_plain_data():
-    proof = P.prove({"Dk": 3, "Dkp": 3, "N": 512})
+    proof = prove({"Dk": 3, "Dkp": 3, "N": 512})
     assert proof.verified and not proof.failed
     assert proof.ratio == sympy.Rational(521, 4608)
     assert proof.saving == sympy.Rational(4608, 521)

@@ -1,9 +1,9 @@
 """Each layer rule against numbers worked out by hand (the arithmetic is in the comments)."""
 
 import pytest
+from helpers import analyze_text, one_layer
 
 from convcost.errors import ConvcostError
-from helpers import analyze_text, one_layer
 
 
 def test_conv_3x3_same_size():
@@ -226,7 +226,8 @@ def test_residual_block_with_add():
 
 
 def test_add_of_mismatched_shapes_names_both_shapes():
-    text = RESIDUAL.replace("name: b, out: 64, kernel: 3, padding: 1", "name: b, out: 64, kernel: 3, stride: 2, padding: 1")
+    text = RESIDUAL.replace("name: b, out: 64, kernel: 3, padding: 1",
+                            "name: b, out: 64, kernel: 3, stride: 2, padding: 1")
     with pytest.raises(ConvcostError) as e:
         analyze_text(text)
     msg = str(e.value)

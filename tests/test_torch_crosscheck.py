@@ -41,7 +41,8 @@ def module_for(layer, in_shape):
             return nn.Conv2d(c, int(p["out"]), groups=int(p["groups"]), **common)
         if k == "depthwise":
             return nn.Conv2d(c, dw_out, groups=c, **common)
-        return nn.Sequential(nn.Conv2d(c, c, groups=c, **common), nn.Conv2d(c, int(p["out"]), 1, bias=p["bias"]))
+        return nn.Sequential(nn.Conv2d(c, c, groups=c, **common),
+                             nn.Conv2d(c, int(p["out"]), 1, bias=p["bias"]))
     if k == "fc":
         n = 1
         for d in in_shape:
@@ -53,9 +54,11 @@ def module_for(layer, in_shape):
         stride = p["stride"] or p["kernel"]
         if k == "avgpool":
             return nn.AvgPool2d(p["kernel"], stride, _pad(p["padding"]), ceil_mode=p["ceil_mode"])
-        return nn.MaxPool2d(p["kernel"], stride, _pad(p["padding"]), dilation=p["dilation"], ceil_mode=p["ceil_mode"])
+        return nn.MaxPool2d(p["kernel"], stride, _pad(p["padding"]), dilation=p["dilation"],
+                            ceil_mode=p["ceil_mode"])
     if k in ("bn", "batchnorm"):
-        return nn.BatchNorm2d(c, affine=p["affine"]) if len(in_shape) == 3 else nn.BatchNorm1d(c, affine=p["affine"])
+        norm = nn.BatchNorm2d if len(in_shape) == 3 else nn.BatchNorm1d
+        return norm(c, affine=p["affine"])
     if k in ACT:
         return ACT[k]()
     if k == "softmax":
@@ -145,10 +148,13 @@ def conv_networks(draw):
     bias = draw(st.booleans())
     geo = f"kernel: [{k[0]}, {k[1]}], stride: [{s[0]}, {s[1]}], padding: {pad}"
     layer = {
-        "conv": f"conv: {{out: {out}, {geo}, dilation: [{d[0]}, {d[1]}], groups: {g}, bias: {str(bias).lower()}}}",
-        "separable": f"separable: {{out: {out}, {geo}, dilation: [{d[0]}, {d[1]}], bias: {str(bias).lower()}}}",
+        "conv": f"conv: {{out: {out}, {geo}, dilation: [{d[0]}, {d[1]}], groups: {g}, "
+                f"bias: {str(bias).lower()}}}",
+        "separable": f"separable: {{out: {out}, {geo}, dilation: [{d[0]}, {d[1]}], "
+                     f"bias: {str(bias).lower()}}}",
         "depthwise": f"depthwise: {{{geo}, dilation: [{d[0]}, {d[1]}], multiplier: 2}}",
-        "maxpool": f"maxpool: {{kernel: [{k[0]}, {k[1]}], stride: [{s[0]}, {s[1]}], dilation: [{d[0]}, {d[1]}], "
+        "maxpool": f"maxpool: {{kernel: [{k[0]}, {k[1]}], stride: [{s[0]}, {s[1]}], "
+                   f"dilation: [{d[0]}, {d[1]}], "
                    f"ceil_mode: {str(draw(st.booleans())).lower()}}}",
         "avgpool": f"avgpool: {{kernel: [{k[0]}, {k[1]}], stride: [{s[0]}, {s[1]}]}}",
     }[kind]
@@ -160,7 +166,7 @@ def conv_networks(draw):
 @given(conv_networks())
 def test_random_layers_agree_with_torch(text):
     from convcost.errors import ConvcostError
-    from convcost.spec.loader import load_text
+    from convcost.layerfile.loader import load_text
 
     spec = load_text(text, "random.yaml")
     try:

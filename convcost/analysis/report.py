@@ -6,16 +6,10 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..errors import Location
-from ..layers.registry import ConvGeometry, Part
+from ..layers.records import ConvGeometry, Cost, Part
 from ..symbolic.arith import Value, product
 
-# NamedTuples rather than frozen dataclasses: as immutable, and several times faster to build (a row
-# and a few Costs per layer) and to define at import.
-
-
-class Cost(NamedTuple):
-    params: Value
-    macs: Value
+__all__ = ["Cost", "KindShare", "LayerReport", "Report", "Totals"]
 
 
 class LayerReport(NamedTuple):
@@ -30,7 +24,7 @@ class LayerReport(NamedTuple):
     macs: Value
     counters: Mapping[str, Value]  # every name in COUNTERS, zeros included
     parts: tuple[Part, ...]
-    attrs: Mapping[str, Any]  # the evaluated layer parameters, for display
+    attrs: Mapping[str, Any]  # the layer's evaluated settings, for display
     loc: Location
     geometry: ConvGeometry | None = None
     standard: Cost | None = None  # this conv (or its separable pair) as one standard convolution

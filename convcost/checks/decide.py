@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..spec.model import Spec
+from ..layerfile.model import Spec
 from ..symbolic import arith
 from ..symbolic.arith import Value
 

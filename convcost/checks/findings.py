@@ -57,7 +57,7 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class CheckOutcome:
     """One check performed (a JUnit testcase, a pytest item), passing or not."""
 
     name: str  # "shapes", "budget.macs", "--max-macs", "budget[sep13].macs", "expect[sep13].output"
@@ -73,21 +73,21 @@ class Outcome:
 
 
 def conclude(name: str, check: str, message: str, loc: Location, findings: Sequence[Finding] = (),
-             **values: Any) -> Outcome:
-    """An Outcome whose status follows from its findings: any error fails it, else any undecided."""
+             **values: Any) -> CheckOutcome:
+    """An CheckOutcome whose status follows from its findings: any error fails it, else any undecided."""
     findings = tuple(sorted((replace(f, name=name) for f in findings),
                             key=lambda f: (f.loc.line, f.loc.column)))
     severities = {f.severity for f in findings}
     status = (Status.FAILED if Severity.ERROR in severities else
               Status.UNDECIDED if Severity.UNDECIDED in severities else Status.PASSED)
-    return Outcome(name, check, status, message, loc, findings=findings, **values)
+    return CheckOutcome(name, check, status, message, loc, findings=findings, **values)
 
 
-def skipped(name: str, check: str, reason: str, loc: Location, layer: str | None = None) -> Outcome:
-    return Outcome(name, check, Status.SKIPPED, reason, loc, layer)
+def skipped(name: str, check: str, reason: str, loc: Location, layer: str | None = None) -> CheckOutcome:
+    return CheckOutcome(name, check, Status.SKIPPED, reason, loc, layer)
 
 
-def strict(outcome: Outcome) -> Outcome:
+def as_strict(outcome: CheckOutcome) -> CheckOutcome:
     """--strict: warnings and undecided findings become errors, and fail their check."""
     if not any(f.severity is not Severity.ERROR for f in outcome.findings):
         return outcome
@@ -104,7 +104,7 @@ class CheckReport:
     path: str  # the file read
     symbols: tuple[str, ...]
     strict: bool
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[CheckOutcome, ...]
     findings: tuple[Finding, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -120,7 +120,7 @@ class CheckReport:
     def count(self, severity: Severity) -> int:
         return sum(f.severity is severity for f in self.findings)
 
-    def with_status(self, status: Status) -> list[Outcome]:
+    def with_status(self, status: Status) -> list[CheckOutcome]:
         return [o for o in self.outcomes if o.status is status]
 
     def summary(self) -> dict[str, int]:
@@ -135,7 +135,7 @@ class CheckReport:
             "skipped": len(self.with_status(Status.SKIPPED)),
         }
 
-    def outcome(self, name: str) -> Outcome:
+    def outcome(self, name: str) -> CheckOutcome:
         for o in self.outcomes:
             if o.name == name:
                 return o

@@ -8,12 +8,11 @@ from collections.abc import Mapping
 
 from ..analysis.report import LayerReport, Report
 from ..errors import Location
-from ..render.values import decimal
 from ..symbolic import arith
 from ..symbolic.arith import Value
+from ..symbolic.display import decimal, exact_text
 from .decide import Range, at_most, value_at
-from .findings import Finding, Outcome, Severity, conclude
-from .quantity import exact_text
+from .findings import CheckOutcome, Finding, Severity, conclude
 
 CHECK = "lint.separable"
 
@@ -26,7 +25,8 @@ def candidates(report: Report) -> list[LayerReport]:
             and r.pair is None and r.geometry.groups == 1 and (r.geometry.kh, r.geometry.kw) != (1, 1)]
 
 
-def separable_lint(report: Report, min_ratio: Value, space: Mapping[str, Range], loc: Location) -> Outcome:
+def separable_lint(report: Report, min_ratio: Value, space: Mapping[str, Range],
+                   loc: Location) -> CheckOutcome:
     findings = []
     layers = candidates(report)
     for row in layers:

@@ -1,45 +1,23 @@
-"""Budgets (`--max-macs`, `budget:` at the top and on layers) and expectations (`expect:` on layers).
-
-Reading them is strict, like the rest of the layer file: an unknown key or a value that is not a
-count is an input error (exit 2) at its line and column. Evaluating them yields one Outcome each.
-"""
+"""Budgets (`--max-macs`, `budget:` at the top and on layers) and expectations (`expect:` on layers),
+compared with the analysis: one CheckOutcome each. The layer file's are read when it is loaded
+(convcost.layerfile.targets); the command line's here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
 
 from ..analysis.report import LayerReport, Report
-from ..errors import ConvcostError, Location
+from ..errors import Location
+from ..layerfile.model import Spec, Target
 from ..layers.shapes import fmt_shape
 from ..limits import Limits
-from ..render.values import grouped, human, percent
-from ..spec import coerce
-from ..spec.loader import did_you_mean
-from ..spec.model import Spec
-from ..spec.yamlnodes import Node
-from ..symbolic import arith
+from ..symbolic import arith, quantity
 from ..symbolic.arith import Value
-from . import quantity
+from ..symbolic.display import grouped, human, percent
 from .decide import Decision, Range, at_most, value_at
-from .findings import Finding, Outcome, Severity, conclude, skipped
+from .findings import CheckOutcome, Finding, Severity, conclude, skipped
 
-BUDGET_KEYS = ("macs", "params")
-EXPECT_KEYS = ("output", "params", "macs")
 WORDS = {"macs": "mult-adds", "params": "parameters"}
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One budget or expectation: what to compare, with what, and where it is written."""
-
-    name: str  # "budget.macs", "--max-macs", "budget[sep13].macs", "expect[sep13].output"
-    check: str  # "budget.macs", "budget.params", "expect.output", "expect.params", "expect.macs"
-    key: str  # "macs", "params" or "output"
-    value: Any  # the limit, or the expected value (a tuple for `output`)
-    loc: Location
-    layer: str | None = None
 
 
 def network_location(spec: Spec) -> Location:
@@ -47,64 +25,21 @@ def network_location(spec: Spec) -> Location:
     return Location(spec.path, 1, 1)
 
 
-def read_targets(spec: Spec, limits: Limits, max_macs: Value | str | None = None,
-                 max_params: Value | str | None = None) -> list[Target]:
-    """Every budget and expectation, in file order after the command-line budgets."""
-    env = spec.env()
-    out: list[Target] = []
-    if spec.budget is not None:
-        out += _budget(spec.budget, env, limits, None, "`budget`")
+def all_targets(spec: Spec, limits: Limits, max_macs: Value | str | None = None,
+                max_params: Value | str | None = None) -> list[Target]:
+    """Every budget and expectation: the file's network budget, the command line's, then the layers'."""
+    out = list(spec.budget)
     for key, raw in (("macs", max_macs), ("params", max_params)):
         if raw is not None:
             value = quantity.count(raw, f"--max-{key}", limits=limits)
             out.append(Target(f"--max-{key}", f"budget.{key}", key, value, network_location(spec)))
-    for layer in spec.layers:
-        if layer.budget is not None:
-            out += _budget(layer.budget, env, limits, layer.name, f"`budget` of layer {layer.name!r}")
-        if layer.expect is not None:
-            out += _expect(layer.expect, env, limits, layer.name)
+    out += [t for layer in spec.layers for t in layer.targets]
     return out
 
-
-def _fields(node: Node, allowed: Sequence[str], what: str) -> dict[str, Node]:
-    if node.type == "null":
-        return {}
-    if node.type != "map":
-        raise ConvcostError(f"{what} must be a mapping such as {{{allowed[0]}: ...}}, got {node.describe()}",
-                            node.loc)
-    for key, kloc in (node.key_locs or {}).items():
-        if key not in allowed:
-            raise ConvcostError(f"unknown key {key!r} in {what}", kloc,
-                                did_you_mean(key, allowed) or f"{what} takes: {', '.join(allowed)}")
-    return node.value
-
-
-def _budget(node: Node, env, limits: Limits, layer: str | None, what: str) -> list[Target]:
-    where = "budget" if layer is None else f"budget[{layer}]"
-    return [Target(f"{where}.{key}", f"budget.{key}", key,
-                   quantity.count_node(value, f"{what}: {key}", env, limits), value.loc, layer)
-            for key, value in _fields(node, BUDGET_KEYS, what).items()]
-
-
-def _expect(node: Node, env, limits: Limits, layer: str) -> list[Target]:
-    what = f"`expect` of layer {layer!r}"
-    out = []
-    for key, value in _fields(node, EXPECT_KEYS, what).items():
-        if key == "output":
-            if value.type != "seq" or len(value.value) not in (1, 3):
-                raise ConvcostError(f"{what}: output is [channels, height, width] or [features]", value.loc)
-            expected: Any = tuple(coerce.number(v, env, limits, f"{what}: output") for v in value.value)
-        else:
-            expected = quantity.count_node(value, f"{what}: {key}", env, limits)
-        out.append(Target(f"expect[{layer}].{key}", f"expect.{key}", key, expected, value.loc, layer))
-    return out
-
-
-# -- evaluation ----------------------------------------------------------------------------------
 
 
 def evaluate(target: Target, report: Report, space: Mapping[str, Range], complete: bool,
-             missing: Mapping[str, str]) -> Outcome:
+             missing: Mapping[str, str]) -> CheckOutcome:
     """Compare one target with the report. `complete` is False when some layers failed (then the
     network totals are not known); `missing` says why a layer has no row."""
     if target.layer is None:
@@ -125,7 +60,7 @@ def evaluate(target: Target, report: Report, space: Mapping[str, Range], complet
 
 
 def _budget_outcome(t: Target, actual: Value, subject: str, hint: str | None,
-                    space: Mapping[str, Range]) -> Outcome:
+                    space: Mapping[str, Range]) -> CheckOutcome:
     decision = at_most(actual, t.value, space)
     limit = grouped(t.value)
     values = dict(layer=t.layer, actual=actual, limit=t.value)
@@ -199,7 +134,7 @@ def _cheaper(row: LayerReport, key: str) -> str | None:
     return None
 
 
-def _expect_outcome(t: Target, row: LayerReport) -> Outcome:
+def _expect_outcome(t: Target, row: LayerReport) -> CheckOutcome:
     actual = row.output if t.key == "output" else getattr(row, t.key)
     if t.key == "output":
         same = _same_shape(actual, t.value)

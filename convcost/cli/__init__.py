@@ -12,9 +12,7 @@ import sys
 
 import click
 
-from ..errors import EXIT_INVALID_INPUT, ConvcostError
-
-EXIT_INTERNAL_ERROR = 3
+from ..errors import EXIT_INTERNAL_ERROR, EXIT_INVALID_INPUT, ConvcostError
 
 
 @contextlib.contextmanager
@@ -76,7 +74,8 @@ class ConvcostGroup(click.Group):
                 raise
             click.echo(
                 f"internal error: {type(exc).__name__}: {exc}\n"
-                "  hint: this is a bug in convcost; rerun with CONVCOST_DEBUG=1 for a traceback and report it",
+                "  hint: this is a bug in convcost; rerun with CONVCOST_DEBUG=1 for a traceback and "
+                "report it",
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL_ERROR)

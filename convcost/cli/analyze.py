@@ -6,14 +6,15 @@ import sys
 
 import click
 
-from ..render import Format
+from ..render import ReportFormat
 from .options import network_options
 
 
 @click.command()
 @network_options
-@click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in Format]), default=Format.TABLE.value,
-              show_default=True, help="Output format. JSON and CSV are exact; the table rounds big numbers.")
+@click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in ReportFormat]),
+              default=ReportFormat.TABLE.value, show_default=True,
+              help="Output format. JSON and CSV are exact; the table rounds big numbers.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
 def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
@@ -30,24 +31,24 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
       convcost analyze mobilenet_v1 --symbolic alpha --format markdown
     """
     from ..api import analyze as run
-    from ..render import renderer
+    from ..render import render
 
     report = run(source, **network)
-    fmt_ = Format(fmt)
-    if fmt_ is Format.TABLE and output is None and sys.stdout.isatty():
+    fmt_ = ReportFormat(fmt)
+    if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 
-        from ..render.table import build
+        from ..render.report_table import build
 
         console = Console()
         for item in build(report):
             console.print(item)
             console.print()
         return
-    text = renderer(fmt_)(report)
+    text = render(report, fmt_)
     if output is None:
         click.echo(text, nl=False)
     else:
-        from ..render.output import write_atomic
+        from .output import write_atomic
 
         write_atomic(output, text)

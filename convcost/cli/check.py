@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import EXIT_CHECK_FAILED, ConvcostError, Location
-from ..render.findings import FindingsFormat
+from ..render import FindingsFormat
 from .options import network_options
 
 
@@ -18,7 +18,7 @@ class _Quantity(click.ParamType):
     name = "N"
 
     def convert(self, value, param, ctx):
-        from ..checks.quantity import count
+        from ..symbolic.quantity import count
 
         try:
             return count(value, param.opts[0] if param else "value")
@@ -30,7 +30,7 @@ class _Ratio(click.ParamType):
     name = "R"
 
     def convert(self, value, param, ctx):
-        from ..checks.quantity import ratio
+        from ..symbolic.quantity import ratio
 
         try:
             return ratio(value, "--min-saving")
@@ -73,8 +73,9 @@ def check(source: str, network: dict, max_macs, max_params, min_saving, strict: 
     Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
     2 invalid input or options (bad YAML, unknown kind or key, bad option value).
     """
-    from ..analysis.check import check as run
-    from ..render.findings import renderer, summary_line
+    from ..checks.run import check as run
+    from ..render import RenderOptions, render
+    from ..render.findings_text import summary_line
 
     fmt_ = FindingsFormat(fmt)
     try:
@@ -95,16 +96,16 @@ def check(source: str, network: dict, max_macs, max_params, min_saving, strict: 
 
         _write(junit_xml, junit(report))
     if fmt_ is FindingsFormat.TEXT:
-        click.echo(renderer(fmt_)(report, color=sys.stdout.isatty()), nl=False)
+        click.echo(render(report, fmt_, RenderOptions(color=sys.stdout.isatty())), nl=False)
     else:  # machine formats: the payload on stdout, the summary on stderr
-        click.echo(renderer(fmt_)(report), nl=False)
+        click.echo(render(report, fmt_), nl=False)
         click.echo(summary_line(report), err=True)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
 
 
 def _write(path: str, text: str) -> None:
-    from ..render.output import write_atomic
+    from .output import write_atomic
 
     if os.path.isdir(path):
         raise ConvcostError("--junit-xml names a directory", Location(path), "give a file name")

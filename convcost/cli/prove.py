@@ -12,7 +12,7 @@ import sys
 import click
 
 from ..errors import EXIT_CHECK_FAILED, ConvcostError
-from ..render.proof import ProofFormat
+from ..render import ProofFormat
 
 _NUMBER = r"\s*(\d+)\s*"
 _PAIR = re.compile(rf"^{_NUMBER}(?:[x×X]{_NUMBER})?$")
@@ -141,9 +141,9 @@ def prove(
             )
             raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}")
 
-    from ..analysis.prove import prove as run
-    from ..analysis.prove import prove_layer
-    from ..render.proof import render
+    from ..proof import prove as run
+    from ..proof import prove_layer
+    from ..render import RenderOptions, render
 
     if source is None:
         proof = run(values, bias=bias, multipliers=multipliers)
@@ -156,8 +156,27 @@ def prove(
 
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-    click.echo(render(proof, ProofFormat(fmt), color=tty, width=width), nl=False)
+    options = RenderOptions(color=tty, width=width, command=command_line(proof, fmt))
+    click.echo(render(proof, ProofFormat(fmt), options), nl=False)
     if not proof.verified:
         numbers = ", ".join(f"{s.number} ({s.step.key})" for s in proof.failed)
         click.echo(f"error: {len(proof.failed)} step(s) did not verify: {numbers}", err=True)
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+
+def command_line(proof, fmt: str) -> str:
+    """The ``convcost prove`` command that prints this proof (cited by the Markdown and LaTeX output)."""
+    import sympy as sp
+
+    words = ["convcost prove"]
+    if proof.layer is not None:
+        words.append(f"{proof.layer.source} --layer {proof.layer.name}")
+    else:
+        v = {name: sp.sstr(value) for name, value in proof.values.items()}
+        for option, first, second in (("--kernel", "Dk", "Dkp"), ("--output-size", "Do", "Dop")):
+            if first in v and second in v:
+                words.append(f"{option} {v[first]}" + (f"x{v[second]}" if v[second] != v[first] else ""))
+        words += [f"{option} {v[name]}" for option, name in (("--in", "M"), ("--out", "N")) if name in v]
+    words += [flag for flag, on in (("--bias", proof.bias), ("--multipliers", proof.multipliers)) if on]
+    words.append(f"--format {fmt}")
+    return " ".join(words)

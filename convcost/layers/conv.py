@@ -1,28 +1,39 @@
 """Convolution family: conv, depthwise, pointwise, separable. Counting: one multiply-accumulate
-per weight per output position (macs); bias additions counted apart (bias_adds)."""
+per weight per output position (macs); bias additions counted apart (bias_adds). The formulas are
+in formulas.py; these rules read settings and shapes and label the result."""
 
 from __future__ import annotations
 
 from ..symbolic import arith
-from .registry import ConvGeometry, LayerError, Outcome, ParamSpec, Part, rule
-from .shapes import check_channels, conv_out, feature_map, pad_pair
+from .formulas import conv_cost, conv_out, pad_pair, separable_parts
+from .records import ConvGeometry, LayerError, Outcome, Part, Rule, Setting, collector
+from .shapes import check_channels, feature_map
 
-P = ParamSpec
+rules: list[Rule] = []
+rule = collector(rules)
+
+
 _GEOM = (
-    P("stride", "size", 1, "step of the kernel: int or [height, width]"),
-    P("padding", "padding", 0, "int, [height, width], `same` or `valid`"),
-    P("dilation", "size", 1, "spacing of kernel taps: int or [height, width]"),
+    Setting("stride", "size", 1, "step of the kernel: int or [height, width]"),
+    Setting("padding", "padding", 0, "int, [height, width], `same` or `valid`"),
+    Setting("dilation", "size", 1, "spacing of kernel taps: int or [height, width]"),
 )
+
+
+def _window(attrs) -> tuple:
+    """(kernel, stride, padding, dilation) of a conv-family layer, for the stride check."""
+    kernel = attrs.get("kernel", (1, 1))
+    return kernel, attrs.get("stride") or kernel, attrs.get("padding", 0), attrs.get("dilation") or (1, 1)
 
 
 def _kdesc(kh, kw) -> str:
     return f"{kh}x{kw}"
 
 
-def _spatial(p, h, w, kh, kw):
-    sh, sw = p["stride"]
-    ph, pw = pad_pair(p["padding"])
-    dh, dw = p["dilation"]
+def _spatial(attrs, h, w, kh, kw):
+    sh, sw = attrs["stride"]
+    ph, pw = pad_pair(attrs["padding"])
+    dh, dw = attrs["dilation"]
     return conv_out(h, kh, sh, ph, dh, "height"), conv_out(w, kw, sw, pw, dw, "width")
 
 
@@ -34,7 +45,17 @@ def conv_label(m, n, kh, kw, groups) -> str:
     return f"grouped conv {_kdesc(kh, kw)}"
 
 
-def _conv(m, h, w, n, kh, kw, groups, bias, p):
+def _role(m, kh, kw, groups, attrs, depthwise: bool) -> str | None:
+    """How the layer can take part in a separable pair (see Outcome.role)."""
+    if depthwise and groups != 1 and arith.equal(groups, m) is True:
+        return "depthwise"
+    unpadded = attrs["padding"] in ((0, 0), "valid")
+    if groups == 1 and (kh, kw) == (1, 1) and attrs["stride"] == (1, 1) and unpadded:
+        return "pointwise"
+    return None
+
+
+def _conv(m, h, w, n, kh, kw, groups, bias, attrs, depthwise=True):
     check_channels(n, "`out` (output channels)")
     if arith.is_integer(groups) is False or arith.is_positive(groups) is False:
         raise LayerError(f"groups must be a positive integer, got {groups}", check="shape.groups")
@@ -42,79 +63,74 @@ def _conv(m, h, w, n, kh, kw, groups, bias, p):
         if arith.is_integer(arith.div(count, groups)) is False:
             raise LayerError(f"groups={groups} does not divide the {count} {role} channels",
                              hint="groups must divide both input and output channels", check="shape.groups")
-    ho, wo = _spatial(p, h, w, kh, kw)
-    per_position = arith.product(kh, kw, arith.div(m, groups), n)
-    params = arith.add(per_position, n if bias else 0)
-    out_pos = arith.mul(ho, wo)
-    macs = arith.mul(per_position, out_pos)
-    counters = {"bias_adds": arith.mul(n, out_pos)} if bias else {}
+    ho, wo = _spatial(attrs, h, w, kh, kw)
+    params, macs = conv_cost(m, n, kh, kw, ho, wo, groups, bias)
+    counters = {"bias_adds": arith.mul(n, arith.mul(ho, wo))} if bias else {}
     label = conv_label(m, n, kh, kw, groups)
     geometry = ConvGeometry(m, n, kh, kw, ho, wo, bias, groups)
-    return Outcome((n, ho, wo), params, macs, counters, (Part(label, params, macs),), geometry)
+    return Outcome((n, ho, wo), params, macs, counters, (Part(label, params, macs),), geometry,
+                   _role(m, kh, kw, groups, attrs, depthwise))
 
 
-@rule("conv", family="conv", params=(
-    P("out", "count", doc="output channels N"),
-    P("kernel", "size", doc="Dk or [Dk, Dk']"),
+@rule("conv", family="conv", window=_window, settings=(
+    Setting("out", "count", doc="output channels N"),
+    Setting("kernel", "size", doc="Dk or [Dk, Dk']"),
     *_GEOM,
-    P("groups", "count", 1, "channel groups; groups = in = out is a depthwise convolution"),
-    P("bias", "bool", False, "add a learned bias per output channel"),
+    Setting("groups", "count", 1, "channel groups; groups = in = out is a depthwise convolution"),
+    Setting("bias", "bool", False, "add a learned bias per output channel"),
 ))
-def conv(p, inputs):
+def conv(attrs, inputs):
     """A standard (or grouped) 2-D convolution, as torch.nn.Conv2d."""
     m, h, w = feature_map(inputs, "conv")
-    kh, kw = p["kernel"]
-    return _conv(m, h, w, p["out"], kh, kw, p["groups"], p["bias"], p)
+    kh, kw = attrs["kernel"]
+    return _conv(m, h, w, attrs["out"], kh, kw, attrs["groups"], attrs["bias"], attrs)
 
 
-@rule("pointwise", family="conv", params=(
-    P("out", "count", doc="output channels N"),
-    P("stride", "size", 1, "step: int or [height, width]"),
-    P("groups", "count", 1, "channel groups (ShuffleNet's grouped 1x1)"),
-    P("bias", "bool", False, "add a learned bias per output channel"),
+@rule("pointwise", family="conv", window=_window, settings=(
+    Setting("out", "count", doc="output channels N"),
+    Setting("stride", "size", 1, "step: int or [height, width]"),
+    Setting("groups", "count", 1, "channel groups (ShuffleNet's grouped 1x1)"),
+    Setting("bias", "bool", False, "add a learned bias per output channel"),
 ))
-def pointwise(p, inputs):
+def pointwise(attrs, inputs):
     """A 1x1 convolution mixing channels (the second half of a separable convolution)."""
     m, h, w = feature_map(inputs, "pointwise")
-    q = {"stride": p["stride"], "padding": 0, "dilation": (1, 1)}
-    return _conv(m, h, w, p["out"], 1, 1, p["groups"], p["bias"], q)
+    q = {"stride": attrs["stride"], "padding": (0, 0), "dilation": (1, 1)}
+    # a grouped 1x1 with groups = channels is not the depthwise half of a separable pair
+    return _conv(m, h, w, attrs["out"], 1, 1, attrs["groups"], attrs["bias"], q, depthwise=False)
 
 
-@rule("depthwise", family="conv", params=(
-    P("kernel", "size", doc="Dk or [Dk, Dk']"),
+@rule("depthwise", family="conv", window=_window, settings=(
+    Setting("kernel", "size", doc="Dk or [Dk, Dk']"),
     *_GEOM,
-    P("multiplier", "count", 1, "output channels per input channel"),
-    P("bias", "bool", False, "add a learned bias per output channel"),
+    Setting("multiplier", "count", 1, "output channels per input channel"),
+    Setting("bias", "bool", False, "add a learned bias per output channel"),
 ))
-def depthwise(p, inputs):
+def depthwise(attrs, inputs):
     """A depthwise convolution: one Dk x Dk' filter per input channel (groups = channels)."""
     m, h, w = feature_map(inputs, "depthwise")
-    kh, kw = p["kernel"]
-    n = arith.mul(m, p["multiplier"])
-    return _conv(m, h, w, n, kh, kw, m, p["bias"], p)
+    kh, kw = attrs["kernel"]
+    n = arith.mul(m, attrs["multiplier"])
+    return _conv(m, h, w, n, kh, kw, m, attrs["bias"], attrs)
 
 
-@rule("separable", family="conv", params=(
-    P("out", "count", doc="output channels N"),
-    P("kernel", "size", doc="Dk or [Dk, Dk'] of the depthwise part"),
+@rule("separable", family="conv", window=_window, settings=(
+    Setting("out", "count", doc="output channels N"),
+    Setting("kernel", "size", doc="Dk or [Dk, Dk'] of the depthwise part"),
     *_GEOM,
-    P("bias", "bool", False, "give both the depthwise and the pointwise part a bias"),
+    Setting("bias", "bool", False, "give both the depthwise and the pointwise part a bias"),
 ))
-def separable(p, inputs):
+def separable(attrs, inputs):
     """A depthwise Dk x Dk' convolution followed by a 1x1 pointwise one, written as one layer."""
     m, h, w = feature_map(inputs, "separable")
-    kh, kw = p["kernel"]
-    n = p["out"]
+    kh, kw = attrs["kernel"]
+    n = attrs["out"]
     check_channels(n, "`out` (output channels)")
-    ho, wo = _spatial(p, h, w, kh, kw)
-    bias = p["bias"]
-    out_pos = arith.mul(ho, wo)
-    dw_params = arith.add(arith.product(kh, kw, m), m if bias else 0)
-    dw_macs = arith.product(kh, kw, m, out_pos)
-    pw_params = arith.add(arith.mul(m, n), n if bias else 0)
-    pw_macs = arith.product(m, n, out_pos)
-    counters = {"bias_adds": arith.mul(arith.add(m, n), out_pos)} if bias else {}
-    parts = (Part(f"depthwise {_kdesc(kh, kw)}", dw_params, dw_macs), Part("pointwise", pw_params, pw_macs))
+    ho, wo = _spatial(attrs, h, w, kh, kw)
+    bias = attrs["bias"]
+    dw, pw = separable_parts(m, n, kh, kw, ho, wo, bias)
+    counters = {"bias_adds": arith.mul(arith.add(m, n), arith.mul(ho, wo))} if bias else {}
+    parts = (Part(f"depthwise {_kdesc(kh, kw)}", *dw), Part("pointwise", *pw))
     geometry = ConvGeometry(m, n, kh, kw, ho, wo, bias, 1, separable=True)
-    return Outcome((n, ho, wo), arith.add(dw_params, pw_params), arith.add(dw_macs, pw_macs),
+    return Outcome((n, ho, wo), arith.add(dw.params, pw.params), arith.add(dw.macs, pw.macs),
                    counters, parts, geometry)

@@ -4,72 +4,86 @@ the structural kinds (flatten, add, mul, concat, upsample, dropout)."""
 from __future__ import annotations
 
 from ..symbolic import arith
-from .registry import LayerError, Outcome, ParamSpec, Part, rule
-from .shapes import check_channels, conv_out, elements, feature_map, fmt_shape, pad_pair
+from .formulas import conv_out, pad_pair
+from .records import LayerError, Outcome, Part, Rule, Setting, collector
+from .shapes import check_channels, elements, feature_map, fmt_shape
 
-P = ParamSpec
+rules: list[Rule] = []
+rule = collector(rules)
 
 
-@rule("fc", family="fc", params=(
-    P("out", "count", doc="output features"),
-    P("bias", "bool", True, "add a learned bias per output feature"),
+
+
+@rule("fc", family="fc", settings=(
+    Setting("out", "count", doc="output features"),
+    Setting("bias", "bool", True, "add a learned bias per output feature"),
 ))
-def fc(p, inputs):
+def fc(attrs, inputs):
     """A fully connected layer (torch.nn.Linear) on the flattened input."""
     features = elements(inputs[0])
-    n = p["out"]
+    n = attrs["out"]
     check_channels(n, "`out` (output features)")
     macs = arith.mul(features, n)
-    params = arith.add(macs, n if p["bias"] else 0)
-    counters = {"bias_adds": n} if p["bias"] else {}
+    params = arith.add(macs, n if attrs["bias"] else 0)
+    counters = {"bias_adds": n} if attrs["bias"] else {}
     return Outcome((n,), params, macs, counters, (Part("fc", params, macs),))
 
 
 _POOL = (
-    P("kernel", "size", None, "window: int or [height, width] (not with `global`)"),
-    P("stride", "size", None, "step; defaults to the kernel"),
-    P("padding", "padding", 0, "int, [height, width], `same` or `valid`"),
-    P("ceil_mode", "bool", False, "round the output size up, as PyTorch's ceil_mode"),
-    P("global", "bool", False, "pool each channel down to 1x1"),
+    Setting("kernel", "size", None, "window: int or [height, width] (not with `global`)"),
+    Setting("stride", "size", None, "step; defaults to the kernel"),
+    Setting("padding", "padding", 0, "int, [height, width], `same` or `valid`"),
+    Setting("ceil_mode", "bool", False, "round the output size up, as PyTorch's ceil_mode"),
+    Setting("global", "bool", False, "pool each channel down to 1x1"),
 )
 
 
-def _pool(p, inputs, kind):
+def _pool_window(attrs) -> tuple | None:
+    """(kernel, stride, padding, dilation) for the stride check; None where no input can be left
+    unread (global pooling, and ceil_mode, whose last window takes the remainder)."""
+    if attrs.get("global") or attrs.get("ceil_mode"):
+        return None
+    kernel = attrs["kernel"]
+    return kernel, attrs.get("stride") or kernel, attrs.get("padding", 0), attrs.get("dilation") or (1, 1)
+
+
+def _pool(attrs, inputs, kind):
     c, h, w = feature_map(inputs, kind)
-    if p["global"]:
-        if p["kernel"] is not None:
+    if attrs["global"]:
+        if attrs["kernel"] is not None:
             raise LayerError(f"{kind} takes either `global: true` or a `kernel`, not both")
         return Outcome((c, 1, 1), counters={"pool_ops": arith.product(c, h, w)})
-    if p["kernel"] is None:
+    if attrs["kernel"] is None:
         raise LayerError(f"{kind} needs a `kernel` (or `global: true`)")
-    kh, kw = p["kernel"]
-    sh, sw = p["stride"] if p["stride"] is not None else (kh, kw)
-    ph, pw = pad_pair(p["padding"])
-    dh, dw = p.get("dilation", (1, 1))
-    ho = conv_out(h, kh, sh, ph, dh, "height", p["ceil_mode"])
-    wo = conv_out(w, kw, sw, pw, dw, "width", p["ceil_mode"])
+    kh, kw = attrs["kernel"]
+    sh, sw = attrs["stride"] if attrs["stride"] is not None else (kh, kw)
+    ph, pw = pad_pair(attrs["padding"])
+    dh, dw = attrs.get("dilation", (1, 1))
+    ho = conv_out(h, kh, sh, ph, dh, "height", attrs["ceil_mode"])
+    wo = conv_out(w, kw, sw, pw, dw, "width", attrs["ceil_mode"])
     return Outcome((c, ho, wo), counters={"pool_ops": arith.product(c, ho, wo, kh, kw)})
 
 
-@rule("avgpool", family="pool", params=_POOL)
-def avgpool(p, inputs):
+@rule("avgpool", family="pool", settings=_POOL, window=_pool_window)
+def avgpool(attrs, inputs):
     """Average pooling; pool_ops counts one addition per window element per output."""
-    return _pool(p, inputs, "avgpool")
+    return _pool(attrs, inputs, "avgpool")
 
 
-@rule("maxpool", family="pool", params=(*_POOL, P("dilation", "size", 1, "spacing of window taps")))
-def maxpool(p, inputs):
+@rule("maxpool", family="pool", window=_pool_window,
+      settings=(*_POOL, Setting("dilation", "size", 1, "spacing of window taps")))
+def maxpool(attrs, inputs):
     """Max pooling; pool_ops counts one comparison per window element per output."""
-    return _pool(p, inputs, "maxpool")
+    return _pool(attrs, inputs, "maxpool")
 
 
-@rule("bn", family="norm", params=(P("affine", "bool", True, "learned scale (gamma) and shift (beta)"),),
-      kinds=("batchnorm",))
-def bn(p, inputs):
+@rule("bn", family="norm", kinds=("batchnorm",), transparent=True,
+      settings=(Setting("affine", "bool", True, "learned scale (gamma) and shift (beta)"),))
+def bn(attrs, inputs):
     """Batch normalisation: 2 parameters per channel (gamma, beta); running statistics are buffers."""
     shape = inputs[0]
-    params = arith.mul(2, shape[0]) if p["affine"] else 0
-    parts = (Part("bn", params, 0),) if p["affine"] else ()
+    params = arith.mul(2, shape[0]) if attrs["affine"] else 0
+    parts = (Part("bn", params, 0),) if attrs["affine"] else ()
     return Outcome(shape, params, 0, {"bn_ops": elements(shape)}, parts)
 
 
@@ -77,22 +91,22 @@ ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid
                "silu", "mish", "tanh", "softmax")
 
 
-@rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:])
-def activation(p, inputs):
+@rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:], transparent=True)
+def activation(attrs, inputs):
     """An element-wise activation: one activation_op per element, no parameters."""
     shape = inputs[0]
     return Outcome(shape, counters={"activation_ops": elements(shape)})
 
 
-@rule("dropout", family="identity", params=(P("p", "number", 0, "drop probability (no effect on cost)"),),
-      kinds=("identity",))
-def identity(p, inputs):
+@rule("dropout", family="identity", kinds=("identity",), transparent=True,
+      settings=(Setting("p", "number", 0, "drop probability (no effect on cost)"),))
+def identity(attrs, inputs):
     """No cost: the shape passes through (dropout is the identity at inference)."""
     return Outcome(inputs[0])
 
 
 @rule("flatten", family="reshape")
-def flatten(p, inputs):
+def flatten(attrs, inputs):
     """Flatten a feature map to one vector of C*H*W features."""
     return Outcome((elements(inputs[0]),))
 
@@ -100,7 +114,8 @@ def flatten(p, inputs):
 def _same_shapes(inputs, kind):
     first = inputs[0]
     for other in inputs[1:]:
-        if len(other) != len(first) or any(arith.equal(a, b) is False for a, b in zip(first, other)):
+        if len(other) != len(first) or any(arith.equal(a, b) is False
+                                           for a, b in zip(first, other, strict=True)):
             raise LayerError(
                 f"{kind} needs inputs of one shape, got " + " and ".join(fmt_shape(s) for s in inputs),
                 hint="project the shortcut with a pointwise conv (stride/out) to match",
@@ -110,14 +125,14 @@ def _same_shapes(inputs, kind):
 
 
 @rule("add", family="merge", many_inputs=True)
-def add(p, inputs):
+def add(attrs, inputs):
     """Element-wise sum of two or more inputs of the same shape (a residual connection)."""
     shape = _same_shapes(inputs, "add")
     return Outcome(shape, counters={"eltwise_ops": arith.mul(len(inputs) - 1, elements(shape))})
 
 
 @rule("mul", family="merge", many_inputs=True)
-def mul(p, inputs):
+def mul(attrs, inputs):
     """Element-wise product; a [C, 1, 1] input broadcasts over height and width (squeeze-excite)."""
 
     def is_gate(s):
@@ -132,11 +147,12 @@ def mul(p, inputs):
 
 
 @rule("concat", family="merge", many_inputs=True)
-def concat(p, inputs):
+def concat(attrs, inputs):
     """Concatenation along channels; heights and widths must agree."""
     first = inputs[0]
     for other in inputs[1:]:
-        if len(other) != len(first) or any(arith.equal(a, b) is False for a, b in zip(first[1:], other[1:])):
+        if len(other) != len(first) or any(arith.equal(a, b) is False
+                                           for a, b in zip(first[1:], other[1:], strict=True)):
             raise LayerError(
                 "concat needs inputs of one spatial size, got " + " and ".join(fmt_shape(s) for s in inputs),
                 hint="concat joins along channels; height and width must match",
@@ -145,17 +161,17 @@ def concat(p, inputs):
     return Outcome((arith.total(s[0] for s in inputs), *first[1:]))
 
 
-@rule("upsample", family="reshape", params=(
-    P("scale", "size", None, "integer factor: int or [height, width]"),
-    P("size", "size", None, "output [height, width] instead of a scale"),
-    P("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
+@rule("upsample", family="reshape", settings=(
+    Setting("scale", "size", None, "integer factor: int or [height, width]"),
+    Setting("size", "size", None, "output [height, width] instead of a scale"),
+    Setting("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
 ))
-def upsample(p, inputs):
+def upsample(attrs, inputs):
     """Resize a feature map by an integer scale or to a fixed size."""
     c, h, w = feature_map(inputs, "upsample")
-    if (p["scale"] is None) == (p["size"] is None):
+    if (attrs["scale"] is None) == (attrs["size"] is None):
         raise LayerError("upsample takes exactly one of `scale` or `size`")
-    if p["size"] is not None:
-        return Outcome((c, *p["size"]))
-    sh, sw = p["scale"]
+    if attrs["size"] is not None:
+        return Outcome((c, *attrs["size"]))
+    sh, sw = attrs["scale"]
     return Outcome((c, arith.mul(h, sh), arith.mul(w, sw)))

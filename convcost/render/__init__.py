@@ -1,28 +1,64 @@
-"""Renderers: one module per output format behind one interface, `render(report) -> str`."""
+"""Renderers: one module per (document, format), behind one interface, chosen in one place.
+
+Three documents are rendered: the Report of `analyze`, the CheckReport of `check` and the Proof of
+`prove`. Each format of each is one module with `render(document, options) -> str`, imported only
+when used (rich and sympy are heavy). The enums below are the only lists of formats: a format's
+module is named after its document and its value (`module_name`), the CLI's `--format` choices and
+the golden tests are derived from the enums, so a new format cannot be missed.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, NamedTuple
 
 
-class Format(StrEnum):
+class ReportFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
 
 
-def renderer(fmt: Format) -> Callable:
-    """The render function for a format (modules are imported on demand: rich only for tables)."""
-    if fmt is Format.TABLE:
-        from .table import render
-    elif fmt is Format.JSON:
-        from .json_ import render
-    elif fmt is Format.CSV:
-        from .csv_ import render
-    elif fmt is Format.MARKDOWN:
-        from .markdown import render
-    else:  # pragma: no cover - the exhaustiveness test covers every member
-        raise ValueError(fmt)
-    return render
+class FindingsFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+class ProofFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    LATEX = "latex"
+    JSON = "json"
+
+
+Format = ReportFormat  # the formats of `convcost analyze`, under their original name
+
+
+class RenderOptions(NamedTuple):
+    color: bool = False  # ANSI colours (text formats on a terminal)
+    width: int | None = None  # columns of text formats (None: the format's own default)
+    command: str = ""  # the command that produced the document, for formats that cite it
+
+
+DEFAULT_OPTIONS = RenderOptions()
+
+_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof"}
+
+
+def module_name(fmt: StrEnum) -> str:
+    """The module of a format: `report_table`, `findings_github`, `proof_latex`, ..."""
+    return f"{_PREFIX[type(fmt)]}_{fmt.value}"
+
+
+def renderer(fmt: StrEnum) -> Callable[..., str]:
+    """`render(document, options=RenderOptions()) -> str` of a format (its module imported on demand)."""
+    return importlib.import_module(f"{__name__}.{module_name(fmt)}").render
+
+
+def render(document: Any, fmt: StrEnum, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    """`document` in format `fmt`."""
+    return renderer(fmt)(document, options)

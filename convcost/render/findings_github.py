@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..checks.findings import CheckReport, Severity
 from ..errors import ConvcostError, Location
+from . import DEFAULT_OPTIONS, RenderOptions
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.UNDECIDED: "notice"}
 
@@ -30,7 +31,7 @@ def command(level: str, loc: Location | None, message: str) -> str:
     return f"::{level} {','.join(where)}::{_data(message)}"
 
 
-def render(report: CheckReport) -> str:
+def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     return "".join(command(LEVELS[f.severity], f.loc, f.message) + "\n" for f in report.findings)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..checks.findings import CheckReport, Finding, Outcome
-from .values import exact
+from ..checks.findings import CheckOutcome, CheckReport, Finding
+from ..symbolic.display import exact
+from . import DEFAULT_OPTIONS, RenderOptions
 
 SCHEMA = 1
 
@@ -20,7 +21,7 @@ def _value(v: Any) -> Any:
     return exact(v)
 
 
-def _place(item: Finding | Outcome) -> dict[str, Any]:
+def _place(item: Finding | CheckOutcome) -> dict[str, Any]:
     return {"path": item.loc.path, "line": item.loc.line, "column": item.loc.column, "layer": item.layer,
             "actual": _value(item.actual), "limit": _value(item.limit), "expected": _value(item.expected)}
 
@@ -30,7 +31,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             **_place(f), "name": f.name}
 
 
-def outcome_dict(o: Outcome) -> dict[str, Any]:
+def outcome_dict(o: CheckOutcome) -> dict[str, Any]:
     return {"name": o.name, "check": o.check, "status": o.status.value, "message": o.message, **_place(o)}
 
 
@@ -49,5 +50,5 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def render(report: CheckReport) -> str:
+def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     return json.dumps(report_dict(report), indent=2) + "\n"

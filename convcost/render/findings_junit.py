@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 from ..checks.findings import CheckReport, Severity, Status
 from ..errors import ConvcostError
+from . import DEFAULT_OPTIONS, RenderOptions
 from .findings_text import finding_text
 
 # Characters XML 1.0 cannot carry (a file name or message could contain them).
@@ -37,7 +38,7 @@ def _text(root: ET.Element) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def render(report: CheckReport) -> str:
+def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     root, suite = _suite(report.name, report.path)
     for o in report.outcomes:
         case = ET.SubElement(suite, "testcase", classname=_clean(f"convcost.{report.name}"),

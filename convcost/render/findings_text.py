@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ..checks.findings import CheckReport, Finding, Severity, by_layer
-from .findings import summary_line
+from ..checks.findings import CheckReport, Finding, Severity, Status, by_layer
+from . import DEFAULT_OPTIONS, RenderOptions
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.UNDECIDED: "36"}  # red, yellow, cyan
 
@@ -18,12 +18,32 @@ def finding_text(f: Finding, color: bool = False, indent: str = "") -> str:
     return text + (f"\n{indent}  hint: {f.hint}" if f.hint else "")
 
 
-def render(report: CheckReport, color: bool = False) -> str:
+def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     lines = []
     for layer, found in by_layer(report.findings).items():
         lines.append("network" if layer is None else f"layer {layer!r}")
-        lines += [finding_text(f, color, "  ") for f in found]
+        lines += [finding_text(f, options.color, "  ") for f in found]
     if lines:
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(report: CheckReport) -> str:
+    """'convcost check net.yaml: 9 checks: 2 passed, 4 failed, 3 skipped; 6 errors, 1 warning'."""
+    s = report.summary()
+    head = f"convcost check {report.source}: "
+    if report.ok and not report.findings:
+        return head + (f"all {s['checks']} checks passed" if s["checks"] > 1 else "1 check passed")
+    counts = [f"{s[status.value]} {status.value}" for status in (Status.PASSED, Status.FAILED, Status.SKIPPED)
+              if s[status.value]]
+    if s["undecided_checks"]:
+        counts.insert(2, f"{s['undecided_checks']} undecided")
+    found = [_plural(s["errors"], "error"), _plural(s["warnings"], "warning")]
+    if s["undecided"]:
+        found.append(f"{s['undecided']} undecided")
+    return head + f"{_plural(s['checks'], 'check')}: {', '.join(counts)}; {', '.join(found)}"

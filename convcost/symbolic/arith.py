@@ -3,6 +3,14 @@
 Numeric runs never import sympy: every helper here works on ints and Fractions directly and only
 touches sympy when one of its arguments already is a sympy object (which only happens when the
 user asked for a symbol). Results that sympy can pin down to a number come back as int/Fraction.
+
+The contract that makes one rule work on numbers and on symbols alike: **questions about a value
+are three-valued**. `is_integer`, `is_positive`, `is_zero`, `less_than` and `equal` answer True or
+False when that holds for every value the symbols may take (by their assumptions: positive, and
+integer where declared), and None when it depends on the symbols. A caller decides on True and
+False only and treats None as "undecided" (an error it cannot rule out is not raised; a saving it
+cannot prove is not claimed). Never `bool()` or `==` on a symbolic relation: sympy's `==` is
+structural, and `bool(x < y)` raises for symbols.
 """
 
 from __future__ import annotations
@@ -18,20 +26,25 @@ NUMBER_TYPES = (int, Fraction)
 
 
 def is_number(x: Value) -> bool:
+    """An int or Fraction (not a bool, not a sympy object)."""
     if type(x) is int:  # by far the most common value: decided without isinstance
         return True
     return isinstance(x, NUMBER_TYPES) and not isinstance(x, bool)
 
 
 def is_symbolic(x: Value) -> bool:
+    """Not a plain number: a sympy object (which may still be a number until normalized)."""
     return not isinstance(x, NUMBER_TYPES)
 
 
 def sympy_loaded() -> bool:
+    """Whether sympy has been imported (numeric runs must leave it unloaded)."""
     return "sympy" in sys.modules
 
 
 def to_sympy(x: Value):
+    """`x` as a sympy object: ints and Fractions become Integer and Rational; sympy stays as it is.
+    The one conversion used everywhere (engine, checks, proof, printers)."""
     import sympy
 
     if isinstance(x, int):
@@ -55,6 +68,7 @@ def normalize(x: Value) -> Value:
 
 
 def add(a: Value, b: Value) -> Value:
+    """a + b, exact."""
     if type(a) is int and type(b) is int:  # the hot path of every numeric run
         return a + b
     if is_number(a) and is_number(b):
@@ -63,6 +77,7 @@ def add(a: Value, b: Value) -> Value:
 
 
 def sub(a: Value, b: Value) -> Value:
+    """a - b, exact."""
     if type(a) is int and type(b) is int:
         return a - b
     if is_number(a) and is_number(b):
@@ -71,6 +86,7 @@ def sub(a: Value, b: Value) -> Value:
 
 
 def mul(a: Value, b: Value) -> Value:
+    """a * b, exact."""
     if type(a) is int and type(b) is int:
         return a * b
     if is_number(a) and is_number(b):
@@ -96,6 +112,7 @@ def _fraction(a: int, b: int) -> Fraction:
 
 
 def product(*xs: Value) -> Value:
+    """The product of the values, left to right (1 for none)."""
     out: Value = 1
     for x in xs:
         out = out * x if type(out) is int and type(x) is int else mul(out, x)
@@ -125,6 +142,7 @@ def total(xs) -> Value:
 
 
 def floor(x: Value) -> Value:
+    """The largest integer <= x (sympy's floor for symbolic x)."""
     if isinstance(x, int):
         return x
     if isinstance(x, Fraction):
@@ -135,6 +153,7 @@ def floor(x: Value) -> Value:
 
 
 def ceil(x: Value) -> Value:
+    """The smallest integer >= x."""
     if isinstance(x, int):
         return x
     if isinstance(x, Fraction):
@@ -145,6 +164,7 @@ def ceil(x: Value) -> Value:
 
 
 def floordiv(a: Value, b: Value) -> Value:
+    """floor(a / b), kept compact for nested floors of symbolic sizes."""
     if type(a) is int and type(b) is int:
         return a // b
     if type(b) is int and b > 0 and is_symbolic(a):
@@ -159,12 +179,14 @@ def floordiv(a: Value, b: Value) -> Value:
 
 
 def ceildiv(a: Value, b: Value) -> Value:
+    """ceil(a / b)."""
     if type(a) is int and type(b) is int:
         return -((-a) // b)
     return ceil(div(a, b))
 
 
 def minimum(*xs: Value) -> Value:
+    """The smallest value (sympy's Min when any is symbolic)."""
     if all(is_number(x) for x in xs):
         return normalize(min(xs))
     import sympy
@@ -173,6 +195,7 @@ def minimum(*xs: Value) -> Value:
 
 
 def maximum(*xs: Value) -> Value:
+    """The largest value (sympy's Max when any is symbolic)."""
     if all(is_number(x) for x in xs):
         return normalize(max(xs))
     import sympy
@@ -220,6 +243,7 @@ def _degree_of(e, arg_degrees: list[int]) -> int:
 
 
 def is_integer(x: Value) -> bool | None:
+    """Is x an integer for every value of its symbols? True, False, or None (undecided)."""
     if isinstance(x, int):
         return True
     if isinstance(x, Fraction):
@@ -228,25 +252,29 @@ def is_integer(x: Value) -> bool | None:
 
 
 def is_positive(x: Value) -> bool | None:
+    """Is x > 0 for every value of its symbols? True, False, or None (undecided)."""
     if type(x) is int or is_number(x):
         return x > 0
     return x.is_positive
 
 
 def is_zero(x: Value) -> bool | None:
+    """Is x == 0 for every value of its symbols? True, False, or None (undecided)."""
     if type(x) is int or is_number(x):
         return x == 0
     return x.is_zero
 
 
 def less_than(a: Value, b: Value) -> bool | None:
-    """Is a < b? None when undecided."""
+    """Is a < b for every value of the symbols? True, False, or None (undecided)."""
     if type(a) is int and type(b) is int:
         return a < b
     return is_positive(sub(b, a))
 
 
 def equal(a: Value, b: Value) -> bool | None:
+    """Is a == b for every value of the symbols? True, False, or None (undecided). Decided from
+    structure and sympy's assumptions only, never by simplify (seconds on Piecewise and floor)."""
     if type(a) is int and type(b) is int or is_number(a) and is_number(b):
         return a == b
     if a == b:  # structurally identical (the common case: one expression reaching two places)

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import ConvcostError, LimitExceeded, Location, shown
+from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
 from .arith import Value, is_number
@@ -296,12 +296,9 @@ def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_
     """Evaluate a checked expression; `env` maps var names to ints, Fractions or sympy objects."""
     for name in expr.names:
         if name not in env:
-            import difflib  # only for this message: numeric runs need not load it
-
-            close = difflib.get_close_matches(name, list(env), n=1)
             raise ExpressionError(
                 f"unknown variable {name!r} in expression {shown(expr.text)}",
-                hint=f"did you mean {close[0]!r}?" if close else
+                hint=did_you_mean(name, env) or
                 ("declare it under `vars:` at the top of the file" if not env else
                  "known vars: " + ", ".join(sorted(env))),
             )

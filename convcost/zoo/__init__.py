@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import ConvcostError, Location
+from ..errors import ConvcostError, Location, close_matches
 
 ZOO_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -24,9 +24,7 @@ def resolve(source: str) -> str:
     key = source.replace("-", "_").lower()
     if key in builtin_names():
         return builtin_path(key)
-    import difflib
-
-    close = difflib.get_close_matches(key, builtin_names(), n=3)
+    close = close_matches(key, builtin_names(), n=3)
     hint = "`convcost zoo` lists the built-in networks"
     if close:
         hint = f"did you mean the built-in {' or '.join(map(repr, close))}? " + hint

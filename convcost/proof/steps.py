@@ -7,7 +7,7 @@
 * :class:`Equivalence` ``(a < b)  <=>  (c > d)``, proved by the identity ``b - a = f*(c - d)`` together
   with ``f > 0``.
 
-Steps are plain data (frozen dataclasses); printers in convcost.render.proof show them.
+Steps are plain data (frozen dataclasses); the printers in convcost.render (proof_*) show them.
 """
 
 from __future__ import annotations

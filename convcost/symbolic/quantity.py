@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
-from fractions import Fraction
 
 from ..errors import ConvcostError, Location
 from ..limits import DEFAULT_LIMITS, Limits
-from ..spec.yamlnodes import Node
-from ..symbolic import arith
-from ..symbolic.arith import Value
-from ..symbolic.expr import evaluate_text
+from . import arith
+from .arith import Value
+from .expr import evaluate_text
 
 SUFFIXES = {"k": 3, "K": 3, "M": 6, "G": 9, "T": 12}
 HINT = "write a whole number such as 4209088, or one with an SI suffix: 300k, 600M, 4.5M, 1.2G"
@@ -63,15 +60,6 @@ def count(raw: Value | str, what: str, env: Mapping[str, Value] | None = None,
     return value
 
 
-def count_node(node: Node, what: str, env: Mapping[str, Value], limits: Limits) -> Value:
-    """A count written in the layer file: an integer, or a string such as "600M" or "600M*alpha**2"."""
-    if node.type in ("int", "float"):
-        return count(node.value, what, env, limits, node.loc)
-    if node.type == "str":
-        return count(node.value, what, env, limits, node.loc)
-    raise ConvcostError(f"{what} must be a count, got {node.describe()}", node.loc, HINT)
-
-
 def ratio(text: Value | str, what: str) -> Value:
     """An exact ratio in (0, 1] such as 0.2 or 1/5 (for --min-saving)."""
     if isinstance(text, str):
@@ -86,16 +74,3 @@ def ratio(text: Value | str, what: str) -> Value:
         raise ConvcostError(f"{what} must be a ratio above 0 and at most 1, got {text!r}",
                             hint="a ratio of separable to standard mult-adds, e.g. 0.2 or 1/5")
     return value
-
-
-def exact_text(v: Value) -> str:
-    """An exact value for messages: 15/2 as 7.5 and 1/5 as 0.2 (finite decimals), 41/288 as is."""
-    if isinstance(v, Fraction):
-        d = v.denominator
-        while d % 2 == 0:
-            d //= 2
-        while d % 5 == 0:
-            d //= 5
-        if d == 1 and v.denominator <= 10**6:
-            return str(Decimal(v.numerator) / Decimal(v.denominator))
-    return str(v)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..analysis.report import LayerReport, Report
-from ..layers.registry import LayerError, get_rules
-from ..layers.shapes import pad_pair
-from ..spec.model import INPUT, LayerSpec, Spec
+from ..layerfile.model import INPUT, LayerSpec, Spec
+from ..layers.formulas import pad_pair, window_span
+from ..layers.records import LayerError
+from ..layers.registry import get_rules
 from ..symbolic import arith
+from ..symbolic.display import exact_text
 from .findings import Finding, Severity
-from .quantity import exact_text
 
 STRIDE_HINT = ("pad so that (H + 2p - d(k-1) - 1) is a multiple of the stride (or use `padding: same`), "
                "or change the input size")
@@ -54,21 +55,14 @@ def blocked_by(spec: Spec, done: Mapping, failures: Sequence[tuple[LayerSpec, La
 
 
 def _windows(row: LayerReport):
-    """(kernel, stride, padding, dilation) pairs of a layer that slides a window, else None.
-    Global pooling, `padding: same` and `ceil_mode` never drop input."""
-    a = row.attrs
-    family = get_rules()[row.kind].family
-    if family == "conv":
-        kernel = a.get("kernel", (1, 1))
-    elif family == "pool" and not a.get("global") and not a.get("ceil_mode"):
-        kernel = a["kernel"]
-    else:
+    """(kernel, stride, padding, dilation) pairs of a layer that slides a window (its rule says so),
+    else None. `padding: same` never drops input."""
+    window = get_rules()[row.kind].window
+    geometry = window(row.attrs) if window is not None else None
+    if geometry is None or geometry[2] == "same":
         return None
-    padding = a.get("padding", 0)
-    if padding == "same":
-        return None
-    padding = (0, 0) if padding == "valid" else pad_pair(padding)
-    return kernel, a.get("stride") or kernel, padding, a.get("dilation") or (1, 1)
+    kernel, stride, padding, dilation = geometry
+    return kernel, stride, (0, 0) if padding == "valid" else pad_pair(padding), dilation
 
 
 def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
@@ -89,7 +83,7 @@ def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
         k, s, p, d = (g[i] for g in geometry)
         if s == 1:
             continue
-        span = arith.sub(arith.add(size, arith.mul(2, p)), arith.add(arith.mul(d, arith.sub(k, 1)), 1))
+        span = window_span(size, k, p, d)
         rest = arith.sub(span, arith.mul(arith.floordiv(span, s), s))
         lost = arith.sub(rest, p)
         if arith.less_than(arith.sub(s, 1), arith.add(p, 1)) is True:  # rest < s <= p + 1: never

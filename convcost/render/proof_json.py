@@ -11,8 +11,11 @@ from typing import Any
 
 import sympy as sp
 
-from ...analysis.prove import MEANINGS, CheckedStep, Equivalence, Proof, Step
-from ._notation import render_claim, sympy_syntax
+from ..proof import CheckedStep, Proof
+from ..proof.steps import Equivalence, Step
+from ..proof.symbols import MEANINGS
+from . import DEFAULT_OPTIONS, RenderOptions
+from .proof_notation import render_claim, sympy_syntax
 
 TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
 
@@ -70,5 +73,5 @@ def to_data(proof: Proof) -> dict[str, Any]:
     }
 
 
-def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
+def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     return json.dumps(to_data(proof), indent=2, ensure_ascii=False) + "\n"

@@ -33,7 +33,7 @@ _INTS = yaml.constructor.SafeConstructor()  # only its YAML 1.1 integer syntax i
 _TAG_HINT = "layer files are plain YAML: mappings, lists, numbers and strings"
 
 
-class Node(NamedTuple):  # a tuple: the cheapest immutable object to build (files reach 200,000 nodes)
+class Node(NamedTuple):
     """One YAML node. `value` is dict[str, Node], list[Node], or a scalar (see `type`). Never modified."""
 
     value: Any

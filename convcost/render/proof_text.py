@@ -9,8 +9,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ...analysis.prove import MEANINGS, VALUE_NAMES, CheckedStep, Equation, Equivalence, Proof, Step
-from ._notation import UNICODE_NAMES, render_claim, unicode_inline, unicode_row
+from ..proof import CheckedStep, Proof
+from ..proof.steps import Equation, Equivalence, Step
+from ..proof.symbols import MEANINGS, VALUE_NAMES
+from . import DEFAULT_OPTIONS, RenderOptions
+from .proof_notation import UNICODE_NAMES, render_claim, unicode_inline, unicode_row
 
 _OPS = {"=": "=", ">": ">", "<=>": "⟺"}
 
@@ -62,13 +65,13 @@ def _cheaper_line(proof: Proof) -> Text:
     return line
 
 
-def render(proof: Proof, *, color: bool = False, width: int = 100) -> str:
+def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
+        width=options.width or 100,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
         highlight=False,
         emoji=False,
     )

@@ -1,239 +1,35 @@
-"""Layer file -> validated Spec: read safely, check every key, expand repeats, resolve names."""
+"""Layer file -> validated Spec: check every key, expand repeats, resolve names, evaluate settings.
+
+Reading the bytes is reading.py, the vars vars.py, budgets and expectations targets.py.
+"""
 
 from __future__ import annotations
 
-import keyword
 import os
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import ConvcostError, LimitExceeded, Location, shown
-from ..layers.registry import COMMON_KEYS, REQUIRED, get_rules
+from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, shown
+from ..layers.records import COMMON_KEYS, REQUIRED
+from ..layers.registry import get_rules
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic import arith
 from ..symbolic.arith import Value
-from ..symbolic.expr import FUNCTIONS, evaluate_text, expression_budget
-from . import coerce
-from .model import INPUT, REPEAT_INPUT, LayerSpec, Spec, Var
+from ..symbolic.expr import expression_budget
+from . import coerce, targets
+from .fields import NAME_CHARS, expect_type, one_line, unknown_key
+from .model import INPUT, REPEAT_INPUT, LayerSpec, Spec
+from .reading import read_text
+from .vars import load_vars
 from .yamlnodes import Node, load_document
 
 TOP_KEYS = ("name", "description", "vars", "input", "layers", "budget")
-VAR_KEYS = ("value", "min", "max", "integer")
 REPEAT_KEYS = ("times", "layers", "name")
-NAME_CHARS = 200  # longest layer or var name: names are echoed in every message about their layer
 # Names are printed in tables, CSV and CI logs: no spaces, quotes, control characters or a leading
 # = + - @ (which spreadsheets read as a formula).
 _LAYER_NAME = re.compile(r"\w[\w./-]*")
 
-
-def did_you_mean(word: str, options: Iterable[str]) -> str | None:
-    if len(word) > NAME_CHARS:  # nothing is that close to a long word, and difflib's cost grows with it
-        return None
-    import difflib  # only for messages: numeric runs need not load it
-
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
-def _unknown_key(key: str, allowed: Sequence[str], where: str, loc: Location) -> ConvcostError:
-    hint = did_you_mean(key, allowed) or f"{where} takes: {', '.join(allowed)}"
-    return ConvcostError(f"unknown key {shown(key)} in {where}", loc, hint)
-
-
-def _expect(node: Node, type_: str, what: str) -> Node:
-    if node.type != type_:
-        want = {"map": "a mapping", "seq": "a list", "str": "a string"}[type_]
-        raise ConvcostError(f"{what} must be {want}, got {node.describe()}", node.loc)
-    return node
-
-
-def _text(node: Node | None, what: str) -> str:
-    """A scalar's text ("" when absent or empty); a list or mapping is an error, not ""."""
-    if node is None or node.type == "null":
-        return ""
-    if node.type in ("map", "seq"):
-        raise ConvcostError(f"{what} must be a string, got {node.describe()}", node.loc)
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in node.text):  # "\n::error::", "\e[2J"
-        raise ConvcostError(f"{what} must be one line of text, without control characters", node.loc)
-    return node.text
-
-
-# -- reading -------------------------------------------------------------------------------------
-
-
-def _too_large(loc: Location, limits: Limits) -> LimitExceeded:
-    return LimitExceeded(f"the file is larger than the limit of {limits.file_bytes} bytes", loc,
-                         "raise it with --limit file_bytes=N if this is intended")
-
-
-def _read_bytes(path: str, limits: Limits) -> bytes:
-    """At most file_bytes + 1 bytes of the file: a 300 MB file is refused, not read."""
-    loc = Location(path)
-    if os.path.isdir(path):
-        raise ConvcostError("is a directory, not a layer file", loc, "name a .yaml file inside it")
-    try:
-        # O_NONBLOCK: opening a named pipe nobody writes to would otherwise wait forever.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise ConvcostError("no such file", loc) from None
-    except OSError as exc:
-        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
-    with os.fdopen(fd, "rb") as fh:
-        if os.fstat(fd).st_size > limits.file_bytes:
-            raise _too_large(loc, limits)
-        if getattr(os, "O_NONBLOCK", 0):
-            os.set_blocking(fd, True)  # a pipe with a writer (cat net.yaml | ... /dev/stdin) is read whole
-        try:
-            data = fh.read(limits.file_bytes + 1)  # the file may grow after fstat; devices never end
-        except OSError as exc:
-            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
-    if len(data) > limits.file_bytes:
-        raise _too_large(loc, limits)
-    return data
-
-
-def read_text(path: str, limits: Limits) -> str:
-    """Read a layer file as UTF-8 text, with clear errors for everything that is not one."""
-    loc = Location(path)
-    data = _read_bytes(path, limits)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConvcostError("the file is UTF-16 (or UTF-32), not UTF-8", loc, "save the file as UTF-8")
-    if b"\x00" in data:
-        raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ConvcostError(f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                            Location(path, line, column), "save the file as UTF-8") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise ConvcostError("the file is empty", loc,
-                            "a layer file needs at least `input:` and `layers:`; see docs/layer-file.md")
-    return text
-
-
-# -- vars ----------------------------------------------------------------------------------------
-
-
-def _make_symbol(name: str, integer: bool):
-    import sympy
-
-    return sympy.Symbol(name, positive=True, integer=integer) if integer else sympy.Symbol(name, positive=True)
-
-
-def _is_integer_text(node: Node) -> bool:
-    return node.type == "int" or (node.type == "str" and "." not in node.value and "/" not in node.value)
-
-
-_RESERVED_VARS = frozenset(("input", REPEAT_INPUT, *FUNCTIONS))
-
-
-def _var_name(raw: str, loc: Location) -> str:
-    """The var's name as expressions see it: Python reads identifiers in NFKC form (`ﬁ` is `fi`)."""
-    name = unicodedata.normalize("NFKC", raw)
-    if (not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name) or name in _RESERVED_VARS
-            or len(name) > NAME_CHARS):
-        raise ConvcostError(f"{shown(raw)} is not a valid var name", loc,
-                            "var names are identifiers like alpha or res, not keywords or function names")
-    return name
-
-
-def _declared(node: Node | None) -> dict[str, tuple[Node, Location]]:
-    """name -> (value node, where the name is written), names normalised as expressions see them."""
-    if node is None or node.type == "null":
-        return {}
-    _expect(node, "map", "`vars`")
-    out: dict[str, tuple[Node, Location]] = {}
-    for raw, vnode in node.value.items():
-        kloc = node.key_locs[raw]
-        name = _var_name(raw, kloc)
-        if name in out:
-            first = out[name][1].line
-            raise ConvcostError(f"var {shown(raw)} is var {name!r} again (declared at line {first})",
-                                kloc, "each var may be declared once")
-        out[name] = (vnode, kloc)
-    return out
-
-
-def _var_fields(name: str, vnode: Node) -> dict[str, Node]:
-    if vnode.type != "map":
-        return {"value": vnode}
-    for key in vnode.value:
-        if key not in VAR_KEYS:
-            raise _unknown_key(key, VAR_KEYS, f"var {name!r}", vnode.key_locs[key])
-    if "value" not in vnode.value:
-        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc)
-    return vnode.value
-
-
-def _representative(low: Value | None, high: Value | None) -> Value:
-    """A number for a symbolic var written without one: it only orders results and seeds the checks."""
-    if arith.is_number(low):
-        return low
-    if arith.is_number(high) and high < 1:
-        return high
-    return 1
-
-
-def _load_var(name: str, fields: dict[str, Node], loc: Location, overrides: Mapping[str, Any], is_sym: bool,
-              env: Mapping[str, Value], limits: Limits) -> Var:
-    value_node = fields["value"]
-    integer = _is_integer_text(value_node)
-    if "integer" in fields:
-        integer = coerce.boolean(fields["integer"], env, limits, f"`integer` of var {name!r}")
-    low, high = (coerce.number(fields[k], env, limits, f"`{k}` of var {name!r}") if k in fields else None
-                 for k in ("min", "max"))
-    if name in overrides:
-        default = _override(name, overrides[name], env, limits, loc)
-    elif value_node.type != "null":
-        default = coerce.number(value_node, env, limits, f"var {name!r}")
-    elif is_sym:
-        default = _representative(low, high)
-    else:
-        raise ConvcostError(f"var {name!r} has no value", loc,
-                            f"give it one (`{name}: 1`), or run with --set {name}=VALUE or --symbolic {name}")
-    value = _make_symbol(name, integer) if is_sym else default
-    return Var(name, value, default, integer, is_sym, low, high, loc)
-
-
-def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequence[str], path: str,
-              limits: Limits) -> dict[str, Var]:
-    declared = _declared(node)
-    overrides = {unicodedata.normalize("NFKC", k): v for k, v in overrides.items()}
-    symbolic = [unicodedata.normalize("NFKC", n) for n in symbolic]
-    for name in [*overrides, *symbolic]:
-        if name not in declared:
-            raise ConvcostError(
-                f"unknown var {shown(name)}", Location(path),
-                did_you_mean(name, declared) or
-                (f"the file's vars are: {', '.join(declared)}" if declared else "the file declares no vars"),
-            )
-    out: dict[str, Var] = {}
-    env: dict[str, Value] = {}
-    for name, (vnode, loc) in declared.items():
-        out[name] = _load_var(name, _var_fields(name, vnode), loc, overrides, name in symbolic, env, limits)
-        env[name] = out[name].value
-    return out
-
-
-def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc: Location) -> Value:
-    if isinstance(raw, str):
-        try:
-            return evaluate_text(raw, env, limits)
-        except ConvcostError as err:
-            err.message = f"--set {name}={raw}: {err.message}"
-            raise
-    if isinstance(raw, bool) or not (arith.is_number(raw) or hasattr(raw, "free_symbols")):
-        raise ConvcostError(f"value for var {name!r} must be a number or an expression string, got {raw!r}")
-    return raw
-
-
-# -- layers --------------------------------------------------------------------------------------
 
 
 class _Raw:
@@ -321,11 +117,12 @@ class _Expander:
         for item in seq.value:
             kind, body, loc = _split_entry(item, self.rules)
             if kind == "repeat":
-                body = _expect(body, "map", "`repeat`") if body is not None else None
+                body = expect_type(body, "map", "`repeat`") if body is not None else None
                 if body is None or "layers" not in body.value or "times" not in body.value:
                     raise ConvcostError("`repeat` needs `times` and `layers`", loc)
                 times = self.times(body.value["times"])
-                total += times * self.size(_expect(body.value["layers"], "seq", "`layers` of repeat"), depth + 1)
+                body_layers = expect_type(body.value["layers"], "seq", "`layers` of repeat")
+                total += times * self.size(body_layers, depth + 1)
             else:
                 total += 1
             if total > self.limits.layers:
@@ -349,7 +146,7 @@ class _Expander:
             if body is not None and body.type == "null":
                 body = None
             if body is not None:
-                _expect(body, "map", f"the settings of {kind!r}")
+                expect_type(body, "map", f"the settings of {kind!r}")
             fields = body.value if body is not None else {}
             user_name = None
             if "name" in fields:
@@ -398,11 +195,11 @@ class _Expander:
             raise ConvcostError("`repeat` needs `times` and `layers`", loc)
         for key, kloc in body.key_locs.items():
             if key not in REPEAT_KEYS:
-                raise _unknown_key(key, REPEAT_KEYS, "repeat", kloc)
+                raise unknown_key(key, REPEAT_KEYS, "repeat", kloc)
         if "times" not in body.value or "layers" not in body.value:
             raise ConvcostError("`repeat` needs `times` and `layers`", loc)
         times = self.times(body.value["times"])
-        layers = _expect(body.value["layers"], "seq", "`layers` of repeat")
+        layers = expect_type(body.value["layers"], "seq", "`layers` of repeat")
         if not layers.value:  # each iteration must add a layer, or `times: 10**12` would spin, adding none
             raise ConvcostError("`layers` of repeat is empty", layers.loc,
                                 "list at least one layer to repeat")
@@ -466,33 +263,34 @@ def _resolve_inputs(raw: _Raw) -> tuple[str, ...]:
 
 
 def _plan(rule) -> tuple[frozenset[str], tuple]:
-    """What _params needs of a rule, worked out once per kind rather than once per layer: the keys it
-    takes, and per parameter its name, type, coercer and default (an int default of a pair already
-    paired) and its spec."""
+    """What _attrs needs of a rule, worked out once per kind rather than once per layer: the keys it
+    takes, and per setting its name, type, coercer and default (an int default of a pair already
+    paired) and the Setting itself."""
     steps = []
-    for p in rule.params:
-        default = p.default
-        if p.type in ("size", "padding") and isinstance(default, int):
+    for setting in rule.settings:
+        default = setting.default
+        if setting.type in ("size", "padding") and isinstance(default, int):
             default = (default, default)
-        steps.append((p.name, p.type, coerce.coercer(p.type), default, p))
-    return frozenset((*rule.param_names, *COMMON_KEYS)), tuple(steps)
+        steps.append((setting.name, setting.type, coerce.coercer(setting.type), default, setting))
+    return frozenset((*rule.setting_names, *COMMON_KEYS)), tuple(steps)
 
 
-def _params(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str, Value],
-            limits: Limits) -> dict[str, Any]:
+def _attrs(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str, Value],
+           limits: Limits) -> dict[str, Any]:
+    """The layer's settings: every key checked, values coerced, defaults filled in."""
     allowed, steps = plan
     body = raw.body
     if not allowed.issuperset(body):
         key = next(k for k in body if k not in allowed)
-        raise _unknown_key(key, (*rule.param_names, *COMMON_KEYS), f"layer {raw.name!r} ({raw.kind})",
-                           raw.key_locs.get(key, raw.loc))
+        raise unknown_key(key, (*rule.setting_names, *COMMON_KEYS), f"layer {raw.name!r} ({raw.kind})",
+                          raw.key_locs.get(key, raw.loc))
     out: dict[str, Any] = {}
-    for name, type_name, coerce_node, default, p in steps:
+    for name, type_name, coerce_node, default, setting in steps:
         node = body.get(name)
         if node is None or node.type == "null":
             if default is REQUIRED:
                 raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs `{name}`", raw.loc,
-                                    p.doc and f"{name}: {p.doc}")
+                                    setting.doc and f"{name}: {setting.doc}")
             out[name] = default
             continue
         value = coerce.literal(type_name, node)
@@ -500,6 +298,16 @@ def _params(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[st
             value = coerce_node(node, env, limits, f"`{name}` of layer {raw.name!r}")
         out[name] = value
     return out
+
+
+def _layer_targets(raw: _Raw, env: Mapping[str, Value], limits: Limits) -> tuple:
+    """The layer's `budget:` then its `expect:` entries, as Targets."""
+    found = ()
+    if (node := raw.body.get("budget")) is not None:
+        found += targets.budget(node, env, limits, raw.name)
+    if (node := raw.body.get("expect")) is not None:
+        found += targets.expect(node, env, limits, raw.name)
+    return found
 
 
 def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits) -> tuple[LayerSpec, ...]:
@@ -520,16 +328,17 @@ def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits)
             plan = plans[raw.kind] = _plan(rule)
         inputs = _resolve_inputs(raw)
         if not rule.many_inputs and len(inputs) != 1:
-            raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) takes one input, `from` lists {len(inputs)}",
-                                raw.body["from"].loc, "only add, mul and concat take several inputs")
+            raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) takes one input, `from` lists "
+                                f"{len(inputs)}", raw.body["from"].loc,
+                                "only add, mul and concat take several inputs")
         if rule.many_inputs and len(inputs) < 2:
             raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs at least two inputs in `from`",
                                 raw.body["from"].loc if "from" in raw.body else raw.loc,
                                 f"write e.g. `from: [{inputs[0]}, other_layer]`")
-        params = _params(raw, rule, plan, env, limits)
+        attrs = _attrs(raw, rule, plan, env, limits)
         layers.append(LayerSpec(
-            i, raw.name, raw.kind, inputs, params, raw.loc, raw.user_name is not None, raw.key_locs,
-            raw.body.get("expect"), raw.body.get("budget"),
+            i, raw.name, raw.kind, inputs, attrs, raw.loc, raw.user_name is not None, raw.key_locs,
+            _layer_targets(raw, env, limits),
         ))
     return tuple(layers)
 
@@ -553,25 +362,27 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
     top = root.value
     for key, kloc in root.key_locs.items():
         if key not in TOP_KEYS:
-            raise _unknown_key(key, TOP_KEYS, "the layer file", kloc)
+            raise unknown_key(key, TOP_KEYS, "the layer file", kloc)
     for key in ("input", "layers"):
         if key not in top:
             raise ConvcostError(f"the layer file needs `{key}`", root.loc, "see docs/layer-file.md")
     vars_ = load_vars(top.get("vars"), overrides or {}, symbolic, path, limits)
     env = {name: var.value for name, var in vars_.items()}
-    input_node = _expect(top["input"], "seq", "`input`")
+    input_node = expect_type(top["input"], "seq", "`input`")
     if len(input_node.value) not in (1, 3):
-        raise ConvcostError(f"`input` is [channels, height, width] (or [features]), got {len(input_node.value)} values",
-                            input_node.loc)
-    what = ("input channels", "input height", "input width") if len(input_node.value) == 3 else ("input features",)
-    shape = tuple(coerce.count(n, env, limits, w) for n, w in zip(input_node.value, what))
-    layers = build_layers(_expect(top["layers"], "seq", "`layers`"), env, path, limits)
-    name = _text(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
-    description = _text(top.get("description"), "`description`")
+        raise ConvcostError("`input` is [channels, height, width] (or [features]), got "
+                            f"{len(input_node.value)} values", input_node.loc)
+    what = ("input channels", "input height", "input width") if len(input_node.value) == 3 else \
+        ("input features",)
+    shape = tuple(coerce.count(n, env, limits, w) for n, w in zip(input_node.value, what, strict=True))
+    layers = build_layers(expect_type(top["layers"], "seq", "`layers`"), env, path, limits)
+    name = one_line(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
+    description = one_line(top.get("description"), "`description`")
     budget = top.get("budget")
     if budget is not None:
-        _expect(budget, "map", "`budget`")
-    return Spec(name, path, shape, input_node.loc, vars_, layers, budget, description)
+        expect_type(budget, "map", "`budget`")
+    network_targets = targets.budget(budget, env, limits) if budget is not None else ()
+    return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description)
 
 
 def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),

@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from ..analysis.report import Cost, LayerReport, Report
-from .values import exact, exact_str
+from ..symbolic.display import exact, exact_str
+from . import DEFAULT_OPTIONS, RenderOptions
 
 SCHEMA = 1
 
@@ -44,7 +45,8 @@ def _layer(row: LayerReport) -> dict[str, Any]:
         if row.pair is not None:
             out["pair"] = list(row.pair)
     if len(row.parts) > 1:
-        out["parts"] = [{"kind": p.label, "params": exact(p.params), "macs": exact(p.macs)} for p in row.parts]
+        out["parts"] = [{"kind": p.label, "params": exact(p.params), "macs": exact(p.macs)}
+                        for p in row.parts]
     return out
 
 
@@ -144,7 +146,7 @@ def _template(members: dict[str, Any]) -> list[str]:
     return out
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Indented JSON with one layer per line: readable, diffable, and fast for 20,000 layers
     (json's C encoder handles each compact line; the indenting encoder is pure Python).
 

@@ -48,8 +48,8 @@ def nonneg(node: Node, env: Env, limits: Limits, what: str) -> Value:
 def _pair(node: Node, env: Env, limits: Limits, what: str, one: Callable) -> tuple:
     if node.type == "seq":
         if len(node.value) != 2:
-            raise ConvcostError(f"{what} takes one value or a [height, width] pair, got {len(node.value)} values",
-                                node.loc)
+            raise ConvcostError(
+                f"{what} takes one value or a [height, width] pair, got {len(node.value)} values", node.loc)
         return (one(node.value[0], env, limits, what), one(node.value[1], env, limits, what))
     v = one(node, env, limits, what)
     return (v, v)

@@ -1,4 +1,5 @@
-"""`convcost check` as a function: load, propagate (collecting shape problems), run every check.
+"""`convcost check` as a function (the entry point of the checks): load, propagate (collecting shape
+problems), run every check.
 
 Input errors (bad YAML, unknown kinds or keys, duplicate names, unknown `from`, cycles, budget
 values that are not counts, bad options) raise ConvcostError: exit 2. Everything a check finds is
@@ -11,34 +12,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..checks import findings as F
-from ..checks.decide import ranges
-from ..checks.lint import separable_lint
-from ..checks.quantity import ratio
-from ..checks.shapes import blocked_by, inconsistencies, stride_findings
-from ..checks.targets import evaluate, network_location, read_targets
+from ..analysis.build import build_report
+from ..analysis.engine import propagate
+from ..analysis.report import Report
+from ..layerfile.model import Spec
 from ..limits import DEFAULT_LIMITS, Limits
-from ..spec.model import Spec
 from ..symbolic.arith import Value
-from .engine import build_report, propagate
-from .report import Report
+from ..symbolic.quantity import ratio
+from .consistency import blocked_by, inconsistencies, stride_findings
+from .decide import ranges
+from .findings import CheckReport, Finding, as_strict, conclude
+from .lint import separable_lint
+from .targets import all_targets, evaluate, network_location
 
 
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False) -> F.CheckReport:
-    """Check a layer file, a built-in network or a loaded Spec; return the findings as data.
-
-    `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
-    the file's own `budget:` and `expect:` entries are always checked. `min_saving` (a ratio such as
-    0.2) enables the `lint.separable` check. With `strict`, warnings and undecided results fail.
-
-        >>> report = check("mobilenet_v1", max_macs="600M", max_params="5M")
-        >>> report.ok
-        True
-    """
-    from ..api import load
+          strict: bool = False) -> CheckReport:
+    """Every check of a network, as data (the public entry is convcost.api.check, which says more)."""
+    from ..sources import load
 
     limits = limits or DEFAULT_LIMITS
     if isinstance(source, Spec):
@@ -46,26 +39,26 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         spec, name = source, source.path
     else:
-        spec, name = load(source, set, symbolic, limits), source
-    targets = read_targets(spec, limits, max_macs, max_params)
+        spec, name = load(source, set, tuple(symbolic), limits), source
+    targets = all_targets(spec, limits, max_macs, max_params)
     min_ratio = ratio(min_saving, "--min-saving") if min_saving is not None else None
     p = propagated(spec)
     space = ranges(spec)
     where = network_location(spec)
     summary = _shapes_summary(len(spec.layers), len(p.broken), len(p.missing))
-    outcomes = [F.conclude("shapes", "shapes", summary, where, p.broken + stride_findings(p.report))]
+    outcomes = [conclude("shapes", "shapes", summary, where, p.broken + stride_findings(p.report))]
     outcomes += [evaluate(t, p.report, space, not p.broken, p.missing) for t in targets]
     if min_ratio is not None:
         outcomes.append(separable_lint(p.report, min_ratio, space, where))
     if strict:
-        outcomes = [F.strict(o) for o in outcomes]
-    return F.CheckReport(name, spec.name, spec.path, spec.symbols, strict, tuple(outcomes))
+        outcomes = [as_strict(o) for o in outcomes]
+    return CheckReport(name, spec.name, spec.path, spec.symbols, strict, tuple(outcomes))
 
 
 @dataclass(frozen=True, slots=True)
 class Propagated:
     report: Report  # rows of the layers that propagated (all of them when `broken` is empty)
-    broken: list[F.Finding]  # one error per inconsistent layer
+    broken: list[Finding]  # one error per inconsistent layer
     missing: dict[str, str]  # layer name -> why it has no row
 
 

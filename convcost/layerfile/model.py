@@ -1,4 +1,8 @@
-"""Validated, immutable spec objects: what a layer file means, with the location of every part."""
+"""Validated, immutable spec objects: what a layer file means, with the location of every part.
+
+Everything here is plain values (numbers, sympy expressions, tuples, names and locations): no YAML
+node survives loading, so every consumer (analysis, checks, proof) reads the same checked meaning.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,9 @@ from typing import Any, NamedTuple
 
 from ..errors import Location
 from ..symbolic.arith import Value
-from .yamlnodes import Node
 
 INPUT = "input"  # the reserved name of the network input
 REPEAT_INPUT = "repeat_input"  # inside a repeat body: the input of the current iteration
-
-
-# NamedTuples rather than frozen dataclasses: as immutable, and several times faster to build (one
-# LayerSpec per layer) and to define at import.
 
 
 class Var(NamedTuple):
@@ -29,17 +28,27 @@ class Var(NamedTuple):
     loc: Location
 
 
+class Target(NamedTuple):
+    """One budget or expectation: what to compare, with what, and where it is written."""
+
+    name: str  # "budget.macs", "--max-macs", "budget[sep13].macs", "expect[sep13].output"
+    check: str  # "budget.macs", "budget.params", "expect.output", "expect.params", "expect.macs"
+    key: str  # "macs", "params" or "output"
+    value: Any  # the limit, or the expected value (a tuple for `output`)
+    loc: Location
+    layer: str | None = None  # None: about the whole network
+
+
 class LayerSpec(NamedTuple):
     index: int  # position in the expanded network, 0-based
     name: str
     kind: str
     inputs: tuple[str, ...]  # names of the layers it reads; INPUT for the network input
-    params: Mapping[str, Any]  # evaluated, defaults filled in
+    attrs: Mapping[str, Any]  # the layer's settings, evaluated, defaults filled in
     loc: Location
     user_named: bool = False
     key_locs: Mapping[str, Location] = MappingProxyType({})
-    expect: Node | None = None  # raw `expect:` mapping, evaluated by the checks
-    budget: Node | None = None  # raw per-layer `budget:` mapping
+    targets: tuple[Target, ...] = ()  # its `budget:` and `expect:` entries
 
 
 class Spec(NamedTuple):
@@ -49,7 +58,7 @@ class Spec(NamedTuple):
     input_loc: Location
     vars: Mapping[str, Var]
     layers: tuple[LayerSpec, ...]
-    budget: Node | None = None
+    budget: tuple[Target, ...] = ()  # the file's top-level `budget:` entries
     description: str = ""
 
     @property
@@ -58,3 +67,7 @@ class Spec(NamedTuple):
 
     def env(self) -> dict[str, Value]:
         return {name: var.value for name, var in self.vars.items()}
+
+    def targets(self) -> tuple[Target, ...]:
+        """Every budget and expectation of the file, the network's first, then layer by layer."""
+        return self.budget + tuple(t for layer in self.layers for t in layer.targets)

@@ -17,8 +17,9 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
-from ...analysis.prove import SYMBOLS, Claim, Condition, Dims, Proof
-from ...symbolic.arith import to_sympy
+from ..proof.steps import Claim, Condition, Dims
+from ..proof.symbols import SYMBOLS
+from ..symbolic.arith import to_sympy
 
 _ORDER = ("Dk", "Dkp", "alpha", "M", "N", "rho", "Do", "Dop")
 UNICODE_NAMES = {
@@ -199,22 +200,6 @@ def sympy_syntax(item: object) -> str:
 # ------------------------------------------------------------------------------------------ claims
 
 
-def command_line(proof: Proof, fmt: str) -> str:
-    """The ``convcost prove`` command that prints this proof."""
-    words = ["convcost prove"]
-    if proof.layer is not None:
-        words.append(f"{proof.layer.source} --layer {proof.layer.name}")
-    else:
-        v = {name: sp.sstr(value) for name, value in proof.values.items()}
-        for option, first, second in (("--kernel", "Dk", "Dkp"), ("--output-size", "Do", "Dop")):
-            if first in v and second in v:
-                words.append(f"{option} {v[first]}" + (f"x{v[second]}" if v[second] != v[first] else ""))
-        words += [f"{option} {v[name]}" for option, name in (("--in", "M"), ("--out", "N")) if name in v]
-    words += [flag for flag, on in (("--bias", proof.bias), ("--multipliers", proof.multipliers)) if on]
-    words.append(f"--format {fmt}")
-    return " ".join(words)
-
-
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
@@ -223,23 +208,3 @@ def render_claim(c: Claim, inline: Callable[[object], str], escape: Callable[[st
     # Only {0}, {1}, ... are placeholders: any other brace (say, in a layer's name) is text.
     pieces = _PLACEHOLDER.split(c.template)  # text, index, text, index, ..., text
     return "".join(escape(p) if i % 2 == 0 else inline(c.math[int(p)]) for i, p in enumerate(pieces))
-
-
-def result_sentences(proof: Proof, math: Callable[[str], str], times: str) -> list[str]:
-    """The Result section shared by the Markdown and LaTeX printers: `math` wraps LaTeX math in the
-    format's delimiters. The last sentence reports verification (`failed_sentence` when it failed)."""
-    ratio = f"Mult-add ratio separable / standard: {math(latex_math(proof.ratio))}"
-    if proof.ratio_float is not None:
-        approx = math(r"\approx " + f"{proof.ratio_float:.4f}")
-        ratio += f" {approx}: {float(proof.saving):.2f}{times} fewer mult-adds"
-    cheaper = f"Separable is cheaper exactly when {math(latex_math(proof.cheaper_when))}"
-    if proof.values:
-        cheaper += "; with these numbers: " + {True: "yes", False: "no", None: "depends on the free symbols"}[
-            proof.cheaper
-        ]
-    return [ratio, cheaper]
-
-
-def failed_sentence(proof: Proof) -> str:
-    failed = ", ".join(s.number for s in proof.failed)
-    return f"{len(proof.failed)} of {len(proof.steps)} steps did NOT verify: {failed}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
-from ..symbolic.arith import Value, is_number
+from .arith import Value, is_number
 
 _SI = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
 
@@ -96,15 +97,14 @@ def pair(p) -> str:
     return str(p)
 
 
-def op_summary(kind: str, attrs) -> str:
-    """'conv 3x3/2', 'separable 3x3/1', 'avgpool global': what a layer is, in a few characters."""
-    if "kernel" in attrs and attrs["kernel"] is not None:
-        k = attrs["kernel"]
-        text = f"{kind} {k[0]}x{k[1]}"
-        stride = attrs.get("stride") or k
-        return f"{text}/{pair(stride)}"
-    if attrs.get("global"):
-        return f"{kind} global"
-    if kind == "pointwise" and attrs.get("stride", (1, 1)) != (1, 1):
-        return f"pointwise/{pair(attrs['stride'])}"
-    return kind
+def exact_text(v: Value) -> str:
+    """An exact value for messages: 15/2 as 7.5 and 1/5 as 0.2 (finite decimals), 41/288 as is."""
+    if isinstance(v, Fraction):
+        d = v.denominator
+        while d % 2 == 0:
+            d //= 2
+        while d % 5 == 0:
+            d //= 5
+        if d == 1 and v.denominator <= 10**6:
+            return str(Decimal(v.numerator) / Decimal(v.denominator))
+    return str(v)

@@ -1,0 +1,108 @@
+"""Every cost and size formula of convcost, once: rules, the engine, the checks and the proof use these.
+
+Each is a small pure function of exact values (ints, Fractions or sympy expressions, through
+convcost.symbolic.arith), so the same formula gives a layer's numbers and, fed with sympy symbols,
+the general expressions that `convcost prove` verifies.
+"""
+
+from __future__ import annotations
+
+from ..symbolic import arith
+from ..symbolic.arith import Value
+from .records import ConvGeometry, Cost, LayerError
+
+# -- sizes ---------------------------------------------------------------------------------------
+
+
+def window_span(size: Value, k: Value, p: Value, d: Value) -> Value:
+    """H + 2p - d(k-1) - 1: how far a window's first tap can travel along an axis of length H."""
+    if type(size) is type(k) is type(p) is type(d) is int:  # twice per convolution: no helpers
+        return size + 2 * p - d * (k - 1) - 1
+    return arith.sub(arith.add(size, arith.mul(2, p)), arith.add(arith.mul(d, arith.sub(k, 1)), 1))
+
+
+def conv_out(size: Value, k: Value, s: Value, p: Value | str, d: Value, axis: str,
+             ceil_mode: bool = False) -> Value:
+    """Output length along one axis, as PyTorch: floor(span/s) + 1 (ceil with `ceil_mode`, the last
+    window starting inside the input or the left padding); `same` gives ceil(H/s)."""
+    if p == "same":
+        return arith.ceildiv(size, s)
+    if p == "valid":
+        p = 0
+    span = window_span(size, k, p, d)
+    if not ceil_mode and type(span) is type(s) is int:
+        out = span // s + 1
+        if out <= 0:
+            check_positive_size(out, axis, size, k, s, p, d)
+        return out
+    if ceil_mode:
+        out = arith.add(arith.ceildiv(span, s), 1)
+        if arith.is_number(out) and arith.is_number(size) and (out - 1) * s >= size + p:
+            out -= 1
+    else:
+        out = arith.add(arith.floordiv(span, s), 1)
+    check_positive_size(out, axis, size, k, s, p, d)
+    return out
+
+
+def check_positive_size(out: Value, axis: str, size: Value, k: Value, s: Value, p: Value, d: Value) -> None:
+    if arith.is_positive(out) is False:
+        raise LayerError(
+            f"output {axis} reaches {out}: input {axis} {size}, kernel {k}, stride {s}, padding {p}, "
+            f"dilation {d}",
+            hint="the input is too small for this kernel; add padding or remove a stride",
+            check="shape.zero",
+        )
+
+
+def pad_pair(p: Value | str | tuple) -> tuple:
+    """A padding setting as a (height, width) pair (`same` and `valid` stay words)."""
+    if isinstance(p, tuple):
+        return p
+    return (p, p)
+
+
+# -- costs ---------------------------------------------------------------------------------------
+
+
+def conv_weights(m: Value, n: Value, kh: Value, kw: Value, groups: Value = 1) -> Value:
+    """Dk·Dk'·(M/groups)·N: the weights of a convolution, each used once per output position."""
+    return arith.product(kh, kw, arith.div(m, groups), n)
+
+
+def conv_cost(m: Value, n: Value, kh: Value, kw: Value, ho: Value, wo: Value, groups: Value = 1,
+              bias: bool = False) -> Cost:
+    """A Dk x Dk' convolution, M -> N channels in `groups` groups, Do x Do' output:
+    Dk·Dk'·(M/groups)·N weights (+N biases); one multiply-accumulate per weight per output position."""
+    weights = conv_weights(m, n, kh, kw, groups)
+    return Cost(arith.add(weights, n if bias else 0), arith.mul(weights, arith.mul(ho, wo)))
+
+
+def standard_cost(g: ConvGeometry) -> Cost:
+    """The geometry as one standard convolution: Dk·Dk'·M·N weights (+N); Dk·Dk'·M·N·Do·Do' mult-adds.
+
+    The same count as conv_cost with groups 1. The product is associated as weights·Do·Do' here (as
+    conv_cost's is weights·(Do·Do')), which only changes how sympy writes a symbolic result: kept so
+    that symbolic output stays as it always was."""
+    weights = conv_weights(g.m, g.n, g.kh, g.kw)
+    return Cost(arith.add(weights, g.n if g.bias else 0), arith.product(weights, g.ho, g.wo))
+
+
+def separable_parts(m: Value, n: Value, kh: Value, kw: Value, ho: Value, wo: Value,
+                    bias: bool = False) -> tuple[Cost, Cost]:
+    """A depthwise Dk x Dk' convolution on M channels, then a pointwise one M -> N."""
+    return conv_cost(m, m, kh, kw, ho, wo, m, bias), conv_cost(m, n, 1, 1, ho, wo, 1, bias)
+
+
+def separable_cost(g: ConvGeometry) -> Cost:
+    """The geometry as depthwise + pointwise, factored: (Dk·Dk' + N)·M weights (+M+N biases) and
+    (Dk·Dk' + N)·M·Do·Do' mult-adds. Factored, so that symbolic ratios cancel as they are built."""
+    weights = arith.mul(arith.add(arith.mul(g.kh, g.kw), g.n), g.m)
+    params = arith.add(weights, arith.add(g.m, g.n) if g.bias else 0)
+    return Cost(params, arith.product(weights, g.ho, g.wo))
+
+
+def separable_advantage(n: Value, kh: Value, kw: Value) -> Value:
+    """(N - 1)(Dk·Dk' - 1): separable needs fewer mult-adds (and, without biases, parameters) than
+    standard exactly when this exceeds 1 (docs/derivation.md, section 6)."""
+    return arith.mul(arith.sub(n, 1), arith.sub(arith.mul(kh, kw), 1))

@@ -1,3 +1,0 @@
-"""Importing this module registers every layer kind."""
-
-from . import conv, other  # noqa: F401

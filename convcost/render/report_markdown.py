@@ -1,0 +1,48 @@
+"""Markdown output: the view's layer table, the network totals in three versions, the by-kind breakdown."""
+
+from __future__ import annotations
+
+from ..analysis.report import Report
+from ..symbolic.display import decimal, grouped, human, percent, shape
+from . import DEFAULT_OPTIONS, RenderOptions
+from .view import LAYER_COLUMNS, Column, build
+
+_FORMAT = {"text": str, "shape": shape, "count": grouped, "approx": human, "ratio": decimal}
+_NUMBERS = ("count", "approx", "ratio")  # right-aligned columns
+
+
+def _cell(column: Column, value) -> str:
+    return "" if value is None else _FORMAT[column.kind](value)
+
+
+def _row(cells) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+
+def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    view = build(report)
+    lines = [f"# {view.title}", ""]
+    if view.symbols:
+        lines += [f"Symbolic: {', '.join(view.symbols)}", ""]
+    lines += [f"Input: {shape(view.input)}", ""]
+    lines += [_row(c.title for c in LAYER_COLUMNS), _row("---:" if c.kind in _NUMBERS else "---"
+                                                         for c in LAYER_COLUMNS)]
+    for row in view.rows:
+        cells = [_cell(c, row.cells.get(c.key)) for c in LAYER_COLUMNS]
+        if row.part:
+            cells = [f"↳ {cell}" if c.key == "op" else cell
+                     for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
+        lines.append(_row(cells))
+    lines += ["", "## Totals", "", _row(("network", "params", "mult-adds")), _row(("---", "---:", "---:"))]
+    lines += [_row((label, grouped(cost.params), grouped(cost.macs))) for label, cost in view.totals]
+    lines += ["", "## By kind", "", _row(("kind", "mult-adds", "%", "params", "%")),
+              _row(("---", "---:", "---:", "---:", "---:"))]
+    for k in view.kinds:
+        lines.append(_row((k.kind, grouped(k.macs), percent(k.macs_share), grouped(k.params),
+                           percent(k.params_share))))
+    if view.counters:
+        counters = "; ".join(f"{name}: {grouped(v)}" for name, v in view.counters)
+        lines += ["", f"Not in mult-adds: {counters}."]
+    for w in view.warnings:
+        lines += ["", f"> warning: {w}"]
+    return "\n".join(lines) + "\n"
