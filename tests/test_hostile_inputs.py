@@ -80,14 +80,23 @@ def test_table_rounds_10_30_without_float_digits(tmp_path):
 
 
 # 2**4000 channels and sizes: a conv's macs is 2**16000, 4,817 digits (Python refuses to print more
-# than 4,300 unless told; the floats of the human formats would overflow).
+# than 4,300 unless told; the floats of the human formats would overflow). Results that large need
+# int_bits raised: by default every computed value stays within 4096 bits.
 HUGE = "vars: {b: '(2**1000)**4'}\ninput: [b, b, b]\nlayers:\n  - conv: {out: b, kernel: 1}\n"
+RAISED = ("--limit", "int_bits=16100")
+
+
+def test_results_beyond_the_limit_are_refused_by_default(tmp_path):
+    result = invoke("analyze", write(tmp_path, HUGE), "-f", "json")
+    assert result.exit_code == 2
+    assert "grew to a number of 8001 bits, over the limit of 4096 bits" in result.stderr  # params, 2**8000
+    assert "--limit int_bits=N" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
 def test_results_beyond_python_digit_limit_render(tmp_path, fmt):
     path = write(tmp_path, HUGE)
-    result = invoke("analyze", path, "-f", fmt)
+    result = invoke("analyze", path, "-f", fmt, *RAISED)
     assert result.exit_code == 0
     if fmt == "json":
         digits = sys.get_int_max_str_digits()
@@ -100,7 +109,7 @@ def test_results_beyond_python_digit_limit_render(tmp_path, fmt):
 
 
 def test_huge_results_render_in_check(tmp_path):
-    assert invoke("check", write(tmp_path, HUGE), "--max-macs", "1000").exit_code == 1
+    assert invoke("check", write(tmp_path, HUGE), "--max-macs", "1000", *RAISED).exit_code == 1
 
 
 def test_repeated_multiplication_of_huge_ints_hits_int_bits():

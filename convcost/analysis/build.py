@@ -9,7 +9,7 @@ from ..layers.records import COUNTERS, Cost
 from ..layers.registry import get_rules
 from ..symbolic import arith
 from .alternatives import Alternatives, alternatives, pair_alternatives, ratio
-from .engine import Propagated, propagate
+from .engine import Propagated, check_size, propagate
 from .pairs import find_pairs
 from .report import KindShare, LayerReport, Report, Totals
 
@@ -77,6 +77,8 @@ def build_report(spec: Spec, done: Propagated) -> Report:
         Cost(arith.total([c.params for c in sep_terms]), arith.total([c.macs for c in sep_terms])),
         tuple(undecided),
     )
+    check_size(None, totals.params, totals.macs, *totals.counters.values(), *totals.standard,
+               *totals.separable, limits=spec.limits)
     at = {v.value: v.default for v in spec.vars.values() if v.symbolic}
     return Report(
         spec.name, spec.path, spec.input, {n: v.value for n, v in spec.vars.items()}, spec.symbols,

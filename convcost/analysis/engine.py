@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import ConvcostError
+from ..errors import ConvcostError, LimitExceeded
 from ..layerfile.model import INPUT, LayerSpec, Spec
 from ..layers.records import LayerError, Outcome
 from ..layers.registry import get_rules
+from ..limits import Limits
+from ..symbolic.arith import Value, oversize
 
 Propagated = dict[str, tuple[LayerSpec, tuple, Outcome]]  # name -> (layer, input shapes, outcome)
 
@@ -44,6 +46,27 @@ def order(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
     return out
 
 
+def check_size(layer: LayerSpec | None, *values: Value, limits: Limits) -> None:
+    """Refuse values that grew past the limits (int_bits, degree) as they are produced: upsampling,
+    multipliers, concats and repeats multiply sizes layer after layer, so checking only the numbers
+    written in the file would let a network reach millions of digits."""
+    for v in values:
+        found = any_oversize(v, limits)
+        if found:
+            where = f"layer {layer.name!r} ({layer.kind})" if layer is not None else "the network totals"
+            name, limit = ("degree", f"degree {limits.degree}") if "degree" in found else \
+                ("int_bits", f"{limits.int_bits} bits")
+            raise LimitExceeded(f"{where}: a size or cost grew to {found}, over the limit of {limit}",
+                                layer.loc if layer is not None else None,
+                                f"raise it with --limit {name}=N if this is intended")
+
+
+def any_oversize(v, limits: Limits) -> str | None:
+    if type(v) is tuple:  # a shape
+        return next((found for x in v if (found := oversize(x, limits.int_bits, limits.degree))), None)
+    return oversize(v, limits.int_bits, limits.degree)
+
+
 def propagate(spec: Spec, failures: list[tuple[LayerSpec, LayerError]] | None = None) -> Propagated:
     """Run every layer's rule in dependency order: name -> (layer, input shapes, outcome).
 
@@ -68,6 +91,8 @@ def propagate(spec: Spec, failures: list[tuple[LayerSpec, LayerError]] | None = 
         if outcome is None:
             try:
                 outcome = seen[key] = rules[layer.kind].infer(layer.attrs, ins)
+                check_size(layer, outcome.output, outcome.params, outcome.macs, *outcome.counters.values(),
+                           limits=spec.limits)
             except LayerError as err:
                 err.message = f"layer {layer.name!r} ({layer.kind}): {err.message}"
                 err.with_location(layer.loc)

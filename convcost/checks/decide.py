@@ -103,7 +103,7 @@ def at_most(value: Value, limit: Value, space: Mapping[str, Range]) -> Decision:
     for point in _points(rs) + _growing(rs):  # a counterexample at a place known to be allowed
         if (found := refuted(point)) is not None:
             return found
-    if gap.is_nonnegative:
+    if arith.is_nonnegative(gap):
         return Decision(True)
     free = [r for r in rs if not arith.is_number(value) and r.symbol in value.free_symbols]
     if arith.is_number(limit) and all(r.high is not None for r in free) and \
@@ -118,6 +118,50 @@ def at_most(value: Value, limit: Value, space: Mapping[str, Range]) -> Decision:
         decided = _one_var(gap, rs[0], refuted)
         if decided is not None:
             return decided
+    if all(r.integer and r.high is not None for r in rs) and \
+            math.prod(int(r.high - r.low + 1) for r in rs) <= ENUMERATE_AT_MOST:
+        grid = itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs])
+        for values in grid:
+            if (found := refuted(dict(zip(symbols, values, strict=True)))) is not None:
+                return found
+        return Decision(True)
+    return Decision(None)
+
+
+def equal_everywhere(actual: Value, expected: Value, space: Mapping[str, Range]) -> Decision:
+    """Decide actual == expected for every allowed value of the vars: True (proven), False with a
+    checked witness (found the way budgets find theirs: the file's values, the corners of the ranges,
+    further out, then the pieces between the roots of a one-var rational function, or every point of
+    small integer ranges), or None."""
+    same = arith.equal(actual, expected)
+    if same is not None:
+        return Decision(same, where="" if same else "every value of the vars")
+    diff = arith.sub(actual, expected)
+    symbols = sorted(diff.free_symbols, key=str)
+    if any(str(s) not in space for s in symbols):
+        return Decision(None)
+    rs = [space[str(s)] for s in symbols]
+    diff_at, actual_at = _evaluator(diff), _evaluator(actual)
+
+    def refuted(point: dict) -> Decision | None:
+        d = diff_at(point)
+        if d is not None and d != 0:
+            return Decision(False, {r.name: point[r.symbol] for r in rs}, actual_at(point))
+        return None
+
+    for point in _points(rs) + _growing(rs):
+        if (found := refuted(point)) is not None:
+            return found
+    if len(rs) == 1 and diff.is_rational_function(rs[0].symbol):
+        # a nonzero rational function has finitely many roots: a point of each piece between them
+        # shows it is not zero; when none does, it is zero (its numerator cancels).
+        decided = _one_var(diff, rs[0], refuted)
+        if decided is not None and decided.holds is False:
+            return decided
+        import sympy
+
+        if sympy.cancel(sympy.together(diff)) == 0:
+            return Decision(True)
     if all(r.integer and r.high is not None for r in rs) and \
             math.prod(int(r.high - r.low + 1) for r in rs) <= ENUMERATE_AT_MOST:
         grid = itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs])
@@ -158,46 +202,86 @@ def _growing(rs: Sequence[Range]) -> list[dict]:
             for k in range(1, GROWTH_STEPS + 1)]
 
 
+ROOT_DEGREE_AT_MOST = 32  # degree of numerator x denominator whose real roots are isolated exactly
+ROOT_BITS_AT_MOST = 8192  # bits of the largest coefficient there (root isolation grows with both)
+
+
 def _one_var(gap, r: Range, refuted: Callable[[dict], Decision | None]) -> Decision | None:
-    """One var and a rational function: sympy's exact solution set of gap < 0 inside the range."""
+    """One var and a rational function: decided exactly by isolating the real roots of its numerator
+    and denominator (sympy's exact, polynomial-time root isolation) and testing one simple rational
+    (or integer) point in each piece between them, where the sign cannot change. Bounded: beyond
+    ROOT_DEGREE_AT_MOST or ROOT_BITS_AT_MOST it answers None (undecided) without trying."""
     import sympy
 
-    x = sympy.Dummy("x", real=True)  # the var's own assumptions would get in solveset's way
-    domain = sympy.Interval(arith.to_sympy(r.low), sympy.oo if r.high is None else arith.to_sympy(r.high),
-                            left_open=r.low_open, right_open=r.high is None)
+    x = r.symbol
     try:
-        bad = sympy.solveset(gap.subs(r.symbol, x) < 0, x, domain)
-        candidates = [] if bad is sympy.S.EmptySet else _candidates(bad, r.integer)
-    except Exception:  # noqa: BLE001 - sympy gives up in many ways; then we do not know
+        num, den = sympy.fraction(sympy.together(gap))
+        p, q = sympy.Poly(num, x, domain="QQ"), sympy.Poly(den, x, domain="QQ")
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded, ValueError):
         return None
-    if bad is sympy.S.EmptySet:
-        return Decision(True)
-    for candidate in candidates:
-        if r.contains(candidate) and (found := refuted({r.symbol: candidate})) is not None:
+    coefficients = [Fraction(int(c.p), int(c.q)) for c in (*p.coeffs(), *q.coeffs())]
+    bits = max(c.numerator.bit_length() + c.denominator.bit_length() for c in coefficients)
+    if p.degree() + q.degree() > ROOT_DEGREE_AT_MOST or bits > ROOT_BITS_AT_MOST:
+        return None
+    p_roots, q_roots = _isolated_roots(p), _isolated_roots(q)
+    if any(r.contains(point) for point in _piece_points(q_roots, r, inside=True)):
+        return None  # the denominator may vanish inside the range: the value is undefined there
+    for point in _piece_points(sorted(p_roots + q_roots), r):
+        if (found := refuted({x: point})) is not None:
             return found
-    if r.integer or not isinstance(bad, (sympy.Interval, sympy.Union)):
-        return None  # a real interval might hold no integer: only a checked witness decides
-    return Decision(False, where=f"{r.name} in {bad}")
+    return Decision(True)
 
 
-def _candidates(bad, integer: bool) -> list[Value]:
-    """Rational (or integer) points in or near each interval of a solution set."""
+def _isolated_roots(poly) -> list[tuple[Fraction, Fraction]]:
+    """Disjoint rational intervals, one around each real root (narrower than 2**-16)."""
     import sympy
 
-    parts = bad.args if isinstance(bad, sympy.Union) else (bad,)
-    out: list[Value] = []
-    for part in parts:
-        if not isinstance(part, sympy.Interval):
-            continue
-        ends = [e for e in (part.inf, part.sup) if e.is_finite]
-        if len(ends) == 2:
-            ends.append((part.inf + part.sup) / 2)
-        elif ends:
-            ends.append(ends[0] + (1 if part.sup is sympy.oo else -1))
-        for e in ends:
-            approx = Fraction(str(sympy.N(e, 30)))
-            out += [math.floor(approx), math.ceil(approx)] if integer else [approx]
-    return [arith.normalize(v) for v in out]
+    if poly.degree() <= 0:
+        return []
+    return [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
+            for (a, b), _ in poly.intervals(eps=sympy.Rational(1, 2**16))]
+
+
+def _piece_points(roots: list[tuple[Fraction, Fraction]], r: Range, inside: bool = False) -> list[Value]:
+    """Points of the range, one in each piece between the isolated roots (a rational function keeps
+    its sign there), plus the range's closed ends; for an integer var, one integer per piece and
+    every integer inside a root's narrow isolating interval. With `inside`, only the latter kind:
+    the points of the root intervals themselves (their ends and the integers in them)."""
+    low = Fraction(r.low)
+    high = None if r.high is None else Fraction(r.high)
+    points: list[Value] = []
+    if inside:
+        for a, b in roots:
+            points += [a, b, *range(math.ceil(a), math.floor(b) + 1)]
+        return [arith.normalize(v) for v in points]
+    cuts = sorted({low, *(c for iv in roots for c in iv if c > low and (high is None or c < high))})
+    ends = [*cuts, high if high is not None else max(cuts[-1], 1) * 2 + 1]
+    for a, b in zip(ends, ends[1:], strict=False):
+        if r.integer:
+            first = math.floor(a) + 1
+            if first <= b:
+                points.append(first)
+        elif a < b:
+            points.append(_simplest_between(a, b))
+    if r.integer:
+        for a, b in roots:
+            points += range(math.ceil(a), math.floor(b) + 1)
+    if not r.low_open:
+        points.append(low)
+    if high is not None:
+        points.append(high)
+    return [v for v in (arith.normalize(p) for p in dict.fromkeys(points)) if r.contains(v)]
+
+
+def _simplest_between(a: Fraction, b: Fraction) -> Fraction:
+    """The rational with the smallest denominator strictly between a < b (a Stern-Brocot walk)."""
+    floor_a = math.floor(a)
+    if floor_a + 1 < b:
+        return Fraction(floor_a + 1)
+    if a == floor_a:  # an integer a: the simplest is a + 1/k with the smallest k that stays below b
+        return a + Fraction(1, math.floor(1 / (b - a)) + 1)
+    # the same integer part: recurse on the reciprocals of the fractional parts (the order flips)
+    return floor_a + 1 / _simplest_between(1 / (b - floor_a), 1 / (a - floor_a))
 
 
 def _nondecreasing(expr, low: Mapping) -> bool:
@@ -206,10 +290,14 @@ def _nondecreasing(expr, low: Mapping) -> bool:
     min and max of such."""
     import sympy
 
+    from ..symbolic.functions import make_divisible
+
     if expr.is_Number or expr.is_Symbol:
         return True
     if expr.is_Add or isinstance(expr, (sympy.floor, sympy.ceiling, sympy.Max, sympy.Min)):
         return all(_nondecreasing(a, low) for a in expr.args)
+    if isinstance(expr, make_divisible):  # nondecreasing in its value; divisor and minimum fixed
+        return _nondecreasing(expr.args[0], low) and all(a.is_Number for a in expr.args[1:])
     if expr.is_Mul:
         return all(_nondecreasing(a, low) and _non_negative_at(a, low) for a in expr.args)
     if expr.is_Pow:
@@ -265,8 +353,12 @@ def _compile(expr) -> Callable[[Mapping], Any]:
     if expr.is_Pow and expr.exp.is_Integer:
         base, exp = parts[0], int(expr.exp)
         return lambda p: Fraction(base(p)) ** exp
+    from ..symbolic.functions import make_divisible
+    from ..symbolic.rounding import make_divisible_number
+
     simple: dict[type, Callable] = {sympy.floor: math.floor, sympy.ceiling: math.ceil,
-                                    sympy.Max: max, sympy.Min: min, sympy.Mod: lambda a, b: a % b}
+                                    sympy.Max: max, sympy.Min: min, sympy.Mod: lambda a, b: a % b,
+                                    make_divisible: make_divisible_number}
     for kind, fn in simple.items():
         if isinstance(expr, kind):
             return lambda p: fn(*(Fraction(f(p)) for f in parts))

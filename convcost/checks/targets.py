@@ -14,7 +14,7 @@ from ..limits import Limits
 from ..symbolic import arith, quantity
 from ..symbolic.arith import Value
 from ..symbolic.display import grouped, human, percent
-from .decide import Decision, Range, at_most, value_at
+from .decide import Decision, Range, at_most, equal_everywhere, value_at
 from .findings import CheckOutcome, Finding, Severity, conclude, skipped
 
 WORDS = {"macs": "mult-adds", "params": "parameters"}
@@ -54,7 +54,7 @@ def evaluate(target: Target, report: Report, space: Mapping[str, Range], complet
         return skipped(target.name, target.check, f"not evaluated: {missing.get(target.layer)}", target.loc,
                        target.layer)
     if target.check.startswith("expect."):
-        return _expect_outcome(target, row)
+        return _expect_outcome(target, row, space)
     subject = f"layer {row.name!r}: {WORDS[target.key]}"
     return _budget_outcome(target, getattr(row, target.key), subject, _cheaper(row, target.key), space)
 
@@ -134,19 +134,19 @@ def _cheaper(row: LayerReport, key: str) -> str | None:
     return None
 
 
-def _expect_outcome(t: Target, row: LayerReport) -> CheckOutcome:
+def _expect_outcome(t: Target, row: LayerReport, space: Mapping[str, Range]) -> CheckOutcome:
     actual = row.output if t.key == "output" else getattr(row, t.key)
     if t.key == "output":
-        same = _same_shape(actual, t.value)
+        decision = _same_shape(actual, t.value, space)
         shown_expected, shown_actual = fmt_shape(t.value), fmt_shape(actual)
     else:
-        same = arith.equal(actual, t.value)
+        decision = equal_everywhere(actual, t.value, space)
         shown_expected, shown_actual = grouped(t.value), grouped(actual)
     values = dict(layer=row.name, actual=actual, expected=t.value)
-    if same:
+    if decision.holds:
         message = f"layer {row.name!r}: {t.key} {shown_actual} as expected"
         return conclude(t.name, t.check, message, t.loc, **values)
-    if same is None:
+    if decision.holds is None:
         message = (f"layer {row.name!r}: cannot decide whether {t.key} {shown_actual} equals the expected "
                    f"{shown_expected} for every value of the symbols")
         finding = Finding(t.check, Severity.UNDECIDED, message, t.loc,
@@ -154,16 +154,27 @@ def _expect_outcome(t: Target, row: LayerReport) -> CheckOutcome:
                           row.name, actual=actual, expected=t.value)
     else:
         message = f"layer {row.name!r}: expected {t.key} {shown_expected}, got {shown_actual}"
+        if decision.witness:
+            there = _shown_at(actual, decision.witness)
+            message += f", which is {there} at {decision.describe_witness()}"
         finding = Finding(t.check, Severity.ERROR, message, t.loc,
                           f"if the change is intended, update the `expect` of layer {row.name!r}",
                           row.name, actual=actual, expected=t.value)
     return conclude(t.name, t.check, message, t.loc, [finding], **values)
 
 
-def _same_shape(actual: tuple, expected: tuple) -> bool | None:
+def _shown_at(actual, witness: Mapping[str, Value]) -> str:
+    if isinstance(actual, tuple):
+        return fmt_shape(tuple(value_at(a, witness) for a in actual))
+    return grouped(value_at(actual, witness))
+
+
+def _same_shape(actual: tuple, expected: tuple, space: Mapping[str, Range]) -> Decision:
+    """Every dimension equal for every allowed value of the vars (a witness where one is not)."""
     if len(actual) != len(expected):
-        return False
-    facts = [arith.equal(a, e) for a, e in zip(actual, expected, strict=True)]
-    if False in facts:
-        return False
-    return None if None in facts else True
+        return Decision(False)
+    decisions = [equal_everywhere(a, e, space) for a, e in zip(actual, expected, strict=True)]
+    failed = [d for d in decisions if d.holds is False]
+    if failed:
+        return next((d for d in failed if d.witness), failed[0])
+    return Decision(None) if any(d.holds is None for d in decisions) else Decision(True)

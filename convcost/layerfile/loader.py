@@ -382,7 +382,7 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
     if budget is not None:
         expect_type(budget, "map", "`budget`")
     network_targets = targets.budget(budget, env, limits) if budget is not None else ()
-    return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description)
+    return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description, limits)
 
 
 def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),

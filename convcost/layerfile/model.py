@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..errors import Location
+from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.arith import Value
 
 INPUT = "input"  # the reserved name of the network input
@@ -60,6 +61,7 @@ class Spec(NamedTuple):
     layers: tuple[LayerSpec, ...]
     budget: tuple[Target, ...] = ()  # the file's top-level `budget:` entries
     description: str = ""
+    limits: Limits = DEFAULT_LIMITS  # those it was loaded with; the analysis keeps to them too
 
     @property
     def symbols(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import ConvcostError, Location, did_you_mean, shown
+from ..errors import ConvcostError, Location, did_you_mean, listing, shown
 from ..limits import Limits
 from ..symbolic import arith
 from ..symbolic.arith import Value
@@ -86,11 +86,15 @@ def _representative(low: Value | None, high: Value | None) -> Value:
 def _load_var(name: str, fields: dict[str, Node], loc: Location, overrides: Mapping[str, Any], is_sym: bool,
               env: Mapping[str, Value], limits: Limits) -> Var:
     value_node = fields["value"]
+    explicit = "integer" in fields
     integer = _is_integer_text(value_node)
-    if "integer" in fields:
+    if explicit:
         integer = coerce.boolean(fields["integer"], env, limits, f"`integer` of var {name!r}")
     low, high = (coerce.number(fields[k], env, limits, f"`{k}` of var {name!r}") if k in fields else None
                  for k in ("min", "max"))
+    if arith.is_number(low) and arith.is_number(high) and low > high:
+        raise ConvcostError(f"var {name!r} has `min` {low} above its `max` {high}", fields["min"].loc,
+                            "swap them, or drop one")
     if name in overrides:
         default = _override(name, overrides[name], env, limits, loc)
     elif value_node.type != "null":
@@ -100,8 +104,24 @@ def _load_var(name: str, fields: dict[str, Node], loc: Location, overrides: Mapp
     else:
         raise ConvcostError(f"var {name!r} has no value", loc,
                             f"give it one (`{name}: 1`), or run with --set {name}=VALUE or --symbolic {name}")
+    integer = _integer(name, integer, explicit, default, low, high, loc)
     value = _make_symbol(name, integer) if is_sym else default
     return Var(name, value, default, integer, is_sym, low, high, loc)
+
+
+def _integer(name: str, integer: bool, explicit: bool, default: Value, low: Value | None,
+             high: Value | None, loc: Location) -> bool:
+    """Whether the var is an integer (its symbol is made an integer symbol, which lets sympy simplify
+    floors). Written `1`, a var is an integer unless its `min`, `max` or --set value is not one: a
+    symbol must never be assumed integer against the values it may take. `integer: true` with a
+    value that is not an integer is a contradiction."""
+    fractional = [v for v in (default, low, high) if arith.is_number(v) and arith.is_integer(v) is False]
+    if not explicit:
+        return integer and not fractional
+    if integer and arith.is_number(default) and arith.is_integer(default) is False:
+        raise ConvcostError(f"var {name!r} is declared `integer: true` but its value is {default}", loc,
+                            "drop `integer: true`, or give an integer value")
+    return integer
 
 
 def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequence[str], path: str,
@@ -114,7 +134,7 @@ def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequenc
             raise ConvcostError(
                 f"unknown var {shown(name)}", Location(path),
                 did_you_mean(name, declared) or
-                (f"the file's vars are: {', '.join(declared)}" if declared else "the file declares no vars"),
+                (f"the file's vars are: {listing(declared)}" if declared else "the file declares no vars"),
             )
     out: dict[str, Var] = {}
     env: dict[str, Value] = {}

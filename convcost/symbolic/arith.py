@@ -255,14 +255,75 @@ def is_positive(x: Value) -> bool | None:
     """Is x > 0 for every value of its symbols? True, False, or None (undecided)."""
     if type(x) is int or is_number(x):
         return x > 0
-    return x.is_positive
+    if _sign(x) == "positive":
+        return True
+    return x.is_positive if _askable(x) else None
 
 
 def is_zero(x: Value) -> bool | None:
     """Is x == 0 for every value of its symbols? True, False, or None (undecided)."""
     if type(x) is int or is_number(x):
         return x == 0
-    return x.is_zero
+    if _sign(x) == "positive":
+        return False
+    return x.is_zero if _askable(x) else None
+
+
+def is_nonnegative(x: Value) -> bool | None:
+    """Is x >= 0 for every value of its symbols? True, False, or None (undecided)."""
+    if type(x) is int or is_number(x):
+        return x >= 0
+    if _sign(x) is not None:
+        return True
+    return x.is_nonnegative if _askable(x) else None
+
+
+# sympy answers a sign question about a polynomial by isolating its real roots, which took minutes
+# on degree 16 with 1000-digit coefficients: larger values get only the structural answer below.
+_ASK_DEGREE = 6
+_ASK_BITS = 512
+
+
+def _askable(x) -> bool:
+    """Small enough for sympy's assumption system to answer in milliseconds."""
+    if degree_bound(x) > _ASK_DEGREE:
+        return False
+    return all(int(a.p).bit_length() <= _ASK_BITS and int(a.q).bit_length() <= _ASK_BITS
+               for a in x.atoms() if getattr(a, "is_Rational", False))
+
+
+def _sign(x) -> str | None:
+    """"positive" or "nonnegative" when the structure alone shows it (sums and products of positive
+    symbols, positive numbers, positive functions), else None. Cheap and never wrong."""
+    if x.is_Number:
+        return "positive" if x > 0 else "nonnegative" if x == 0 else None
+    if x.is_Symbol:
+        return "positive" if x.is_positive else "nonnegative" if x.is_nonnegative else None
+    if x.is_Add or x.is_Mul:
+        signs = [_sign(a) for a in x.args]
+        if None in signs:
+            return None
+        if x.is_Add:
+            return "positive" if "positive" in signs else "nonnegative"
+        return "positive" if all(s == "positive" for s in signs) else "nonnegative"
+    if x.is_Pow:
+        base = _sign(x.base)
+        if base == "positive" or (base == "nonnegative" and x.exp.is_positive):
+            return base
+        return "nonnegative" if x.exp.is_Integer and x.exp % 2 == 0 else None
+    name = type(x).__name__
+    if name in ("Max",):
+        signs = [_sign(a) for a in x.args]
+        return "positive" if "positive" in signs else "nonnegative" if any(signs) else None
+    if name in ("Min", "ceiling", "make_divisible"):
+        args = x.args[1:] if name == "make_divisible" else x.args  # at least its divisor/minimum
+        signs = [_sign(a) for a in args]
+        if None in signs:
+            return None
+        return "positive" if all(s == "positive" for s in signs) else "nonnegative"
+    if name == "floor":
+        return "nonnegative" if _sign(x.args[0]) is not None else None
+    return None
 
 
 def less_than(a: Value, b: Value) -> bool | None:
@@ -282,6 +343,29 @@ def equal(a: Value, b: Value) -> bool | None:
     d = sub(a, b)
     if is_number(d):
         return d == 0
-    # Assumptions only: sympy.simplify can take seconds on Piecewise/floor expressions
-    # (make_divisible of a symbol), and an undecided answer is a valid one here.
-    return d.is_zero
+    # Assumptions only: sympy.simplify can take seconds on Piecewise/floor expressions, and an
+    # undecided answer is a valid one here.
+    return is_zero(d)
+
+
+def oversize(x: Value, bits: int, degree: int) -> str | None:
+    """Why `x` is too large to keep computing with, or None: an integer (or a fraction's numerator
+    or denominator, or a symbolic value's coefficient) of more than `bits` bits, or a symbolic value
+    of polynomial degree above `degree`. Numbers are checked by size only (cheap)."""
+    if type(x) is int:
+        return None if x.bit_length() <= bits else f"a number of {x.bit_length()} bits"
+    if isinstance(x, Fraction):
+        return oversize(x.numerator, bits, degree) or oversize(x.denominator, bits, degree)
+    if isinstance(x, int):  # bool and int subclasses
+        return oversize(int(x), bits, degree)
+    if is_number(x):
+        return None
+    d = degree_bound(x)
+    if d > degree:
+        return f"a symbolic value of degree {d}"
+    for atom in x.atoms():
+        if getattr(atom, "is_Rational", False):
+            found = oversize(int(atom.p), bits, degree) or oversize(int(atom.q), bits, degree)
+            if found:
+                return found.replace("a number", "a coefficient")
+    return None

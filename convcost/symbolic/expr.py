@@ -19,11 +19,12 @@ from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, shown
+from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
 from .arith import Value, is_number
 from .literals import decimal
+from .rounding import make_divisible_number
 
 
 class ExpressionError(ConvcostError):
@@ -176,8 +177,12 @@ def _check_degree(x: Value, limits: Limits) -> Value:
 
 
 def _power(base: Value, exp: Value, limits: Limits) -> Value:
-    if not is_number(exp):
-        return arith.normalize(arith.to_sympy(base) ** exp)
+    if not is_number(exp):  # 2**2**res: its size, and the work to substitute into it, are unbounded
+        raise LimitExceeded(
+            f"exponent {exp} is symbolic, so the size of the power cannot be kept within the limit "
+            f"of {limits.exponent} (exponent)",
+            hint="keep the vars of an exponent numeric (drop them from --symbolic)",
+        )
     if isinstance(exp, Fraction):
         raise ExpressionError(f"exponent {exp} is not an integer", hint="only integer exponents are allowed")
     if abs(exp) > limits.exponent:
@@ -214,21 +219,15 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
     """The channel rounding of MobileNetV2/V3 (TensorFlow's and torchvision's `_make_divisible`).
 
     Rounds v to the nearest multiple of divisor (halves up), at least min_value (default divisor),
-    and never more than 10% below v.
+    and never more than 10% below v. Of a symbolic value, one unevaluated sympy function
+    (convcost.symbolic.functions explains why).
     """
-    if min_value is None:
-        min_value = divisor
-    rounded = arith.mul(arith.floordiv(arith.add(v, arith.div(divisor, 2)), divisor), divisor)
-    new_v = arith.maximum(min_value, rounded)
-    low = arith.less_than(new_v, arith.mul(Fraction(9, 10), v))
-    if low is True:
-        return arith.add(new_v, divisor)
-    if low is False:
-        return new_v
-    import sympy
+    args = (v, divisor) if min_value is None else (v, divisor, min_value)
+    if all(is_number(a) for a in args):
+        return make_divisible_number(*args)
+    from .functions import make_divisible as symbolic_make_divisible
 
-    below = arith.to_sympy(new_v) < arith.to_sympy(v) * sympy.Rational(9, 10)
-    return sympy.Piecewise((arith.to_sympy(arith.add(new_v, divisor)), below), (arith.to_sympy(new_v), True))
+    return arith.normalize(symbolic_make_divisible(*(arith.to_sympy(a) for a in args)))
 
 
 def _call(name: str, args: list[Value]) -> Value:
@@ -300,7 +299,7 @@ def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_
                 f"unknown variable {name!r} in expression {shown(expr.text)}",
                 hint=did_you_mean(name, env) or
                 ("declare it under `vars:` at the top of the file" if not env else
-                 "known vars: " + ", ".join(sorted(env))),
+                 "known vars: " + listing(sorted(env))),
             )
     _spend(expr, limits)
     try:
