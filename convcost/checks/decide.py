@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..layerfile.model import Spec
 from ..symbolic import arith
@@ -83,28 +83,65 @@ class Decision:
         return ", ".join(f"{k} = {v}" for k, v in (self.witness or {}).items())
 
 
+class _Search(NamedTuple):
+    """A question about `expr` over the ranges of its symbols: `refuted(point)` is the Decision
+    False (with the witness and `shown`'s value there) where `fails(expr's value)`, else None."""
+
+    symbols: list
+    ranges: list[Range]
+    refuted: Callable[[dict], Decision | None]
+
+
+def _search(expr, shown: Value, space: Mapping[str, Range], fails: Callable[[Value], bool]) -> _Search | None:
+    symbols = sorted(expr.free_symbols, key=str)
+    if any(str(s) not in space for s in symbols):
+        return None
+    rs = [space[str(s)] for s in symbols]
+    expr_at, shown_at = _evaluator(expr), _evaluator(shown)
+
+    def refuted(point: dict) -> Decision | None:
+        v = expr_at(point)
+        if v is not None and fails(v):
+            return Decision(False, {r.name: point[r.symbol] for r in rs}, shown_at(point))
+        return None
+
+    return _Search(symbols, rs, refuted)
+
+
+def _first_witness(search: _Search) -> Decision | None:
+    """A counterexample at a place known to be allowed: the file's values, the corners, further out."""
+    for point in _points(search.ranges) + _growing(search.ranges):
+        if (found := search.refuted(point)) is not None:
+            return found
+    return None
+
+
+def _enumerated(search: _Search) -> Decision | None:
+    """Every point of small integer ranges: False with the first witness, else True; None when the
+    ranges are not all integer and small."""
+    rs = search.ranges
+    if not all(r.integer and r.high is not None for r in rs) or \
+            math.prod(int(r.high - r.low + 1) for r in rs) > ENUMERATE_AT_MOST:
+        return None
+    for values in itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs]):
+        if (found := search.refuted(dict(zip(search.symbols, values, strict=True)))) is not None:
+            return found
+    return Decision(True)
+
+
 def at_most(value: Value, limit: Value, space: Mapping[str, Range]) -> Decision:
     """Decide value <= limit over the ranges in `space` (see the module docstring)."""
     gap = arith.sub(limit, value)
     if arith.is_number(gap):  # the symbols cancel out
         return Decision(gap >= 0, where="" if gap >= 0 else "every value of the vars")
-    symbols = sorted(gap.free_symbols, key=str)
-    if any(str(s) not in space for s in symbols):
+    search = _search(gap, value, space, lambda g: g < 0)
+    if search is None:
         return Decision(None)
-    rs = [space[str(s)] for s in symbols]
-    gap_at, value_of = _evaluator(gap), _evaluator(value)
-
-    def refuted(point: dict) -> Decision | None:
-        g = gap_at(point)
-        if g is not None and g < 0:
-            return Decision(False, {r.name: point[r.symbol] for r in rs}, value_of(point))
-        return None
-
-    for point in _points(rs) + _growing(rs):  # a counterexample at a place known to be allowed
-        if (found := refuted(point)) is not None:
-            return found
+    if (found := _first_witness(search)) is not None:
+        return found
     if arith.is_nonnegative(gap):
         return Decision(True)
+    rs, value_of = search.ranges, _evaluator(value)
     free = [r for r in rs if not arith.is_number(value) and r.symbol in value.free_symbols]
     if arith.is_number(limit) and all(r.high is not None for r in free) and \
             _nondecreasing(value, {r.symbol: r.low for r in rs}):
@@ -115,17 +152,10 @@ def at_most(value: Value, limit: Value, space: Mapping[str, Range]) -> Decision:
                 return Decision(False, {r.name: r.high for r in free}, highest)
             return Decision(True, {r.name: r.high for r in free}, highest)
     if len(rs) == 1 and gap.is_rational_function(rs[0].symbol):
-        decided = _one_var(gap, rs[0], refuted)
+        decided = _one_var(gap, rs[0], search.refuted)
         if decided is not None:
             return decided
-    if all(r.integer and r.high is not None for r in rs) and \
-            math.prod(int(r.high - r.low + 1) for r in rs) <= ENUMERATE_AT_MOST:
-        grid = itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs])
-        for values in grid:
-            if (found := refuted(dict(zip(symbols, values, strict=True)))) is not None:
-                return found
-        return Decision(True)
-    return Decision(None)
+    return _enumerated(search) or Decision(None)
 
 
 def equal_everywhere(actual: Value, expected: Value, space: Mapping[str, Range]) -> Decision:
@@ -137,39 +167,23 @@ def equal_everywhere(actual: Value, expected: Value, space: Mapping[str, Range])
     if same is not None:
         return Decision(same, where="" if same else "every value of the vars")
     diff = arith.sub(actual, expected)
-    symbols = sorted(diff.free_symbols, key=str)
-    if any(str(s) not in space for s in symbols):
+    search = _search(diff, actual, space, lambda d: d != 0)
+    if search is None:
         return Decision(None)
-    rs = [space[str(s)] for s in symbols]
-    diff_at, actual_at = _evaluator(diff), _evaluator(actual)
-
-    def refuted(point: dict) -> Decision | None:
-        d = diff_at(point)
-        if d is not None and d != 0:
-            return Decision(False, {r.name: point[r.symbol] for r in rs}, actual_at(point))
-        return None
-
-    for point in _points(rs) + _growing(rs):
-        if (found := refuted(point)) is not None:
-            return found
+    if (found := _first_witness(search)) is not None:
+        return found
+    rs = search.ranges
     if len(rs) == 1 and diff.is_rational_function(rs[0].symbol):
         # a nonzero rational function has finitely many roots: a point of each piece between them
         # shows it is not zero; when none does, it is zero (its numerator cancels).
-        decided = _one_var(diff, rs[0], refuted)
+        decided = _one_var(diff, rs[0], search.refuted)
         if decided is not None and decided.holds is False:
             return decided
         import sympy
 
         if sympy.cancel(sympy.together(diff)) == 0:
             return Decision(True)
-    if all(r.integer and r.high is not None for r in rs) and \
-            math.prod(int(r.high - r.low + 1) for r in rs) <= ENUMERATE_AT_MOST:
-        grid = itertools.product(*[range(int(r.low), int(r.high) + 1) for r in rs])
-        for values in grid:
-            if (found := refuted(dict(zip(symbols, values, strict=True)))) is not None:
-                return found
-        return Decision(True)
-    return Decision(None)
+    return _enumerated(search) or Decision(None)
 
 
 def value_at(expr: Value, witness: Mapping[str, Value]) -> Value | None:
