@@ -29,7 +29,7 @@ from .fields import NAME_CHARS, expect_type, unknown_key
 from .model import BLOCK_INPUT, INPUT, REPEAT_INPUT, LayerSpec
 from .yamlnodes import Node
 
-REPEAT_KEYS = ("times", "layers", "name", "use", "args", "first", "each", "from", "when")
+REPEAT_KEYS = ("times", "layers", "name", "use", "args", "first", "each", "index", "from", "when")
 BLOCK_KEYS = ("use", "name", "from", "when")  # a `block:` entry's own keys; all others are arguments
 BLOCK_DEF_KEYS = ("args", "layers", "description")
 LAYER_KEYS = (*COMMON_KEYS, "when")
@@ -339,7 +339,10 @@ class _Expander:
         return value
 
     def size(self, seq: Node, env: Mapping[str, Value], depth: int = 0) -> int:
-        """At most how many layers a body expands to, computed without expanding it."""
+        """How many layers a body expands to, computed without expanding it: exact for plain repeats;
+        a `when` is taken as true, and a count that reads a block's arguments (not known here) as 1.
+        The count is checked against the limit before a repeat expands, and each layer again as it
+        is added."""
         if depth > 64:
             return self.limits.layers + 1
         total = 0
@@ -348,7 +351,12 @@ class _Expander:
             fields = body.value if body is not None and body.type == "map" else {}
             if kind == "repeat":
                 if "times" in fields:
-                    times = self.times(fields["times"], env)
+                    try:
+                        times = self.times(fields["times"], env)
+                    except LimitExceeded:
+                        raise
+                    except ConvcostError:
+                        times = 1  # reads a block argument: counted when the block expands
                 elif "each" in fields and fields["each"].type == "seq":
                     times = len(fields["each"].value)
                 else:
@@ -400,6 +408,7 @@ class _Expander:
     def expand(self, seq: Node, scope: _Scope, prev: Any) -> Any:
         """Expand a list of entries into `scope`; return the last layer (the output of the list)."""
         items = []
+        conditional: dict[str, bool] = {}  # name -> whether every entry of that name has a `when`
         for item in seq.value:  # pass 1: kinds and names, so references can point forward
             kind, body, loc = _split_entry(item)
             if kind not in ("repeat", "block") and kind not in self.rules:
@@ -412,9 +421,11 @@ class _Expander:
             user_name = None
             if "name" in fields:
                 user_name = self.name_of(fields["name"])
-                if user_name in scope.declared:
+                # entries with `when` may share a name (alternatives); two kept ones are a duplicate
+                if user_name in scope.declared and not (conditional.get(user_name) and "when" in fields):
                     raise ConvcostError(f"duplicate layer name {shown(user_name)}", fields["name"].loc,
-                                        "layer names must be unique")
+                                        "layer names must be unique (entries with `when` may share one)")
+                conditional[user_name] = conditional.get(user_name, True) and "when" in fields
                 scope.declared.add(user_name)
                 if scope.kind == "top":
                     self.global_used.add(user_name)
@@ -535,6 +546,10 @@ class _Expander:
         self.register(rname, group, fields["name"].loc if "name" in fields else loc,
                       hard=user_name is not None)
         prev = self.entry_input(fields, scope, prev)
+        index = None
+        if "index" in fields:
+            inode = fields["index"]
+            index = _identifier(inode.text.strip() if inode.type == "str" else "", inode.loc, "`index` name")
         for i in range(1, times + 1):
             copy = _Group()
             self.register(f"{rname}.{i}", copy, loc, hard=False)
@@ -544,9 +559,12 @@ class _Expander:
                     args.update(self.arg_nodes(fields.get("first")))
                 if each is not None:
                     args.update(self.arg_nodes(each[i - 1]))
-                prev = self.instance(self.block_of(fields, loc), args, loc, scope, prev, f"{rname}.{i}")
+                caller = scope if index is None else _Scope(scope, scope.prefix, scope.kind, scope.entry,
+                                                            {**scope.env.values, index: i}, self)
+                prev = self.instance(self.block_of(fields, loc), args, loc, caller, prev, f"{rname}.{i}")
             else:
-                inner = _Scope(scope, f"{rname}.{i}.", "repeat", prev, scope.env.values, self)
+                values = scope.env.values if index is None else {**scope.env.values, index: i}
+                inner = _Scope(scope, f"{rname}.{i}.", "repeat", prev, values, self)
                 prev = self.expand(layers, inner, prev)
             copy.last = prev
         group.last = prev
