@@ -30,15 +30,16 @@ TOP_KEYS = ("name", "description", "vars", "input", "layers", "budget", "blocks"
 
 
 def load_text(text: str, path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
-              limits: Limits = DEFAULT_LIMITS) -> Spec:
-    """Build a Spec from layer-file text. `path` is used in messages only."""
+              limits: Limits = DEFAULT_LIMITS, shown: str | None = None) -> Spec:
+    """Build a Spec from layer-file text. `path` is the Spec's path; messages name `shown` (default:
+    `path`), so a built-in's errors read `zoo:NAME:line:col`."""
     with expression_budget():  # all the file's expressions together stay within Limits.expr_total
-        return _build_spec(text, path, overrides, symbolic, limits)
+        return _build_spec(text, path, overrides, symbolic, limits, shown or path)
 
 
 def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
-                limits: Limits) -> Spec:
-    root = load_document(text, path, limits)
+                limits: Limits, shown: str) -> Spec:
+    root = load_document(text, shown, limits)
     if root.type != "map":
         raise ConvcostError(f"a layer file is a mapping with `input:` and `layers:`, got {root.describe()}",
                             root.loc, "see docs/layer-file.md")
@@ -49,7 +50,7 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
     for key in ("input", "layers"):
         if key not in top:
             raise ConvcostError(f"the layer file needs `{key}`", root.loc, "see docs/layer-file.md")
-    vars_ = load_vars(top.get("vars"), overrides or {}, symbolic, path, limits)
+    vars_ = load_vars(top.get("vars"), overrides or {}, symbolic, shown, limits)
     env = {name: var.value for name, var in vars_.items()}
     input_node = expect_type(top["input"], "seq", "`input`")
     if len(input_node.value) not in (1, 3):
@@ -59,7 +60,7 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
         ("input features",)
     shape = tuple(coerce.count(n, env, limits, w) for n, w in zip(input_node.value, what, strict=True))
     blocks = read_blocks(top.get("blocks"))
-    layers = build_layers(expect_type(top["layers"], "seq", "`layers`"), env, path, limits, shape, blocks)
+    layers = build_layers(expect_type(top["layers"], "seq", "`layers`"), env, shown, limits, shape, blocks)
     name = one_line(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
     description = one_line(top.get("description"), "`description`")
     budget = top.get("budget")
@@ -71,8 +72,11 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
 
 def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
          limits: Limits = DEFAULT_LIMITS) -> Spec:
-    """Load a layer file, or a built-in network by name (see `convcost zoo`)."""
-    from ..zoo import resolve
+    """Load a layer file, or a built-in network by name (see `convcost zoo`). Messages about a
+    built-in name it `zoo:NAME` (`zoo:resnet50:12:5: error: ...`), not its path inside the package."""
+    from ..zoo import BUILTIN_PREFIX, builtin_key, resolve
 
     path = resolve(source)
-    return load_text(read_text(path, limits), path, overrides, symbolic, limits)
+    key = None if path == source and not source.startswith(BUILTIN_PREFIX) else builtin_key(source)
+    shown = path if key is None else BUILTIN_PREFIX + key
+    return load_text(read_text(path, limits), path, overrides, symbolic, limits, shown)
