@@ -84,4 +84,5 @@ def find_pairs(done: Propagated) -> dict[str, tuple[str, str]]:
 
 def unpaired_depthwise(done: Propagated, pairs: dict[str, tuple[str, str]]) -> list[str]:
     """Depthwise layers that are not the first half of a separable pair."""
-    return [name for name, (_, _, outcome) in done.items() if outcome.role == "depthwise" and name not in pairs]
+    return [name for name, (_, _, outcome) in done.items()
+            if outcome.role == "depthwise" and name not in pairs]
