@@ -194,3 +194,31 @@ def test_zoo_lists_and_show_refuses_unknown_names():
     assert "xception" in runner.invoke(main, ["zoo"]).stdout
     result = runner.invoke(main, ["zoo", "show", "resnet5"])
     assert result.exit_code == 2 and "did you mean 'resnet50'" in result.stderr
+
+
+def test_ghost_module_is_writable_as_pytorch_writes_it():
+    # GhostNet's GhostModule(inp, oup): primary 1x1 to ceil(oup/2), cheap 3x3 depthwise, cat, out[:, :oup]
+    report = analyze_text("""
+        input: [16, 56, 56]
+        blocks:
+          ghost:
+            args: {oup: null, init: "ceil(oup / 2)"}
+            layers:
+              - conv: {name: primary, out: init, kernel: 1}
+              - depthwise: {name: cheap, kernel: 3, padding: 1}
+              - concat: {from: [primary, cheap]}
+              - slice: {name: out, end: oup}
+        layers:
+          - block: {use: ghost, name: g, oup: 25}
+        """)
+    assert report.layer("g.primary").macs == 16 * 13 * 56 * 56
+    assert report.layer("g.cheap").params == 13 * 9
+    assert report.layer("g.out").output == (25, 56, 56)
+
+
+def test_symbolic_resolution_agrees_with_numbers_through_adaptive_pooling():
+    import sympy
+
+    macs = convcost.analyze("vgg16", symbolic=["res"]).totals.macs
+    res = sympy.Symbol("res", positive=True, integer=True)
+    assert macs.subs(res, 193) == convcost.analyze("vgg16", set={"res": "193"}).totals.macs
