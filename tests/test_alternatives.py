@@ -116,5 +116,5 @@ def test_repeated_blocks_run_each_rule_once(monkeypatch):
     assert (t.params, t.macs, t.standard, t.separable) == (
         1000 * t1.params, 1000 * t1.macs, (1000 * t1.standard.params, 1000 * t1.standard.macs),
         (1000 * t1.separable.params, 1000 * t1.separable.macs))
-    pair = ("depthwise_1000", "repeat_1.1000.wide")  # through the bn between them
+    pair = ("repeat_1.1000.depthwise_1", "repeat_1.1000.wide")  # through the bn between them
     assert [r.pair for r in report.layers[-5:]] == [pair, None, pair, None, None]

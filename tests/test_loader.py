@@ -99,7 +99,7 @@ layers:
         - relu
   - relu
 """, "n.yaml")
-    names = ["relu_1", "stage.1.c", "relu_2", "stage.2.c", "relu_3", "relu_4"]
+    names = ["relu_1", "stage.1.c", "stage.1.relu_1", "stage.2.c", "stage.2.relu_1", "relu_4"]
     assert [layer.name for layer in spec.layers] == names
 
 

@@ -23,14 +23,25 @@ def test_mobilenet_macs_are_a_polynomial_in_alpha():
     assert macs.subs(alpha, sympy.Rational(3, 4)) == 325_400_448
 
 
-@pytest.mark.parametrize("a", ["1", "0.75", "0.5", "0.25", "0.125"])
+@pytest.mark.parametrize("a", ["1", "0.75", "0.5", "0.25", "0.625"])
 def test_symbolic_alpha_substituted_equals_numeric(a):
+    # at these widths every channel count d*alpha is an integer >= 8, so TF-slim's rounding
+    # max(int(d*alpha), 8) changes nothing and the symbolic alpha*d is exact
     sym = convcost.analyze("mobilenet_v1", symbolic=["alpha"]).totals
     num = convcost.analyze("mobilenet_v1", set={"alpha": a}).totals
     value = sympy.Rational(a)
     for s, n in ((sym.macs, num.macs), (sym.params, num.params), (sym.standard.macs, num.standard.macs),
                  (sym.standard.params, num.standard.params)):
         assert sympy.Integer(n) == s.subs(alpha, value)
+
+
+def test_numeric_alpha_is_rounded_as_tf_slim_while_symbolic_keeps_alpha_d():
+    # alpha = 1/8: the stem's 32/8 = 4 channels become max(4, 8) = 8 in TF-slim's MobileNetV1;
+    # the symbolic closed form is the paper's continuous alpha*d, so it gives 4 there
+    num = convcost.analyze("mobilenet_v1", set={"alpha": "0.125"})
+    assert [layer.output[0] for layer in num.layers[:3]] == [8, 8, 16]
+    sym = convcost.analyze("mobilenet_v1", symbolic=["alpha"]).layers[0].output[0]
+    assert sym.subs(alpha, sympy.Rational(1, 8)) == 4
 
 
 @settings(max_examples=15, deadline=None)

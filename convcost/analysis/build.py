@@ -10,7 +10,7 @@ from ..layers.registry import get_rules
 from ..symbolic import arith
 from .alternatives import Alternatives, alternatives, pair_alternatives, ratio
 from .engine import Propagated, check_size, propagate
-from .pairs import find_pairs
+from .pairs import find_pairs, unpaired_depthwise
 from .report import KindShare, LayerReport, Report, Totals
 
 _NO_COUNTS = dict.fromkeys(COUNTERS, 0)  # the counters of a layer that counts none
@@ -26,6 +26,7 @@ def build_report(spec: Spec, done: Propagated) -> Report:
     """The Report of the propagated layers in `done`. Layers missing from it (left out by
     `propagate(spec, failures)`) have no row, so the totals then cover only the rows present."""
     pairs = find_pairs(done)
+    position = {layer.name: layer.index for layer in spec.layers}
     rules = get_rules()
     rows: list[LayerReport] = []
     std_terms: list[Cost] = []
@@ -84,7 +85,10 @@ def build_report(spec: Spec, done: Propagated) -> Report:
         spec.name, spec.path, spec.input, {n: v.value for n, v in spec.vars.items()}, spec.symbols,
         tuple(rows), totals, by_kind(rows, totals, at),
         tuple(f"layer {n!r}: whether separable is cheaper depends on the symbols; kept as written"
-              for n in undecided),
+              for n in undecided) + tuple(
+            f"layer {n!r}: depthwise convolution not followed by a pointwise one (through bn, activations, "
+            "dropout or a squeeze-and-excitation), so it is not a separable pair; the standard total keeps "
+            "it as written" for n in sorted(unpaired_depthwise(done, pairs), key=position.__getitem__)),
     )
 
 

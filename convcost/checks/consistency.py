@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from ..analysis.report import LayerReport, Report
 from ..layerfile.model import INPUT, LayerSpec, Spec
-from ..layers.formulas import pad_pair, window_span
+from ..layers.formulas import pad_after, pad_pair, window_span
 from ..layers.records import LayerError
 from ..layers.registry import get_rules
 from ..symbolic import arith
@@ -85,8 +85,8 @@ def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
             continue
         span = window_span(size, k, p, d)
         rest = arith.sub(span, arith.mul(arith.floordiv(span, s), s))
-        lost = arith.sub(rest, p)
-        if arith.less_than(arith.sub(s, 1), arith.add(p, 1)) is True:  # rest < s <= p + 1: never
+        lost = arith.sub(rest, pad_after(p))
+        if arith.less_than(arith.sub(s, 1), arith.add(pad_after(p), 1)) is True:  # rest < s <= p + 1: never
             continue
         positive = arith.is_positive(lost)
         if positive is not False:

@@ -22,7 +22,7 @@ WORDS = {"macs": "mult-adds", "params": "parameters"}
 
 def network_location(spec: Spec) -> Location:
     """Where findings about the whole network (and command-line budgets) point: the file's start."""
-    return Location(spec.path, 1, 1)
+    return Location(spec.input_loc.path or spec.path, 1, 1)
 
 
 def all_targets(spec: Spec, limits: Limits, max_macs: Value | str | None = None,

@@ -1,16 +1,28 @@
-"""`convcost zoo`: list the built-in networks."""
+"""`convcost zoo`: list the built-in networks; `convcost zoo show NAME` prints one's layer file."""
 
 from __future__ import annotations
 
 import click
 
 
-@click.command()
-def zoo() -> None:
+@click.group(invoke_without_command=True)
+@click.pass_context
+def zoo(ctx: click.Context) -> None:
     """List the built-in networks (usable wherever a FILE is expected)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from ..zoo import builtin_names, describe
 
     names = builtin_names()
     width = max(map(len, names), default=0)
     for name in names:
         click.echo(f"{name.ljust(width)}  {describe(name)}")
+
+
+@zoo.command()
+@click.argument("name")
+def show(name: str) -> None:
+    """Print the layer file of built-in network NAME (save it to edit a copy)."""
+    from ..zoo import builtin_text
+
+    click.echo(builtin_text(name), nl=False)

@@ -61,9 +61,17 @@ def size(node: Node, env: Env, limits: Limits, what: str) -> tuple:
 
 
 def padding(node: Node, env: Env, limits: Limits, what: str):
-    """A non-negative integer, a [height, width] pair, or `same` / `valid`."""
+    """A non-negative integer, a [height, width] pair, a [top, bottom, left, right] quadruple, or
+    `same` / `valid`. An axis padded unequally is a (before, after) pair inside the (height, width)
+    pair; [1, 1, 2, 2] is the plain pair (1, 2)."""
     if node.type == "str" and node.value.strip() in ("same", "valid"):
         return node.value.strip()
+    if node.type == "seq" and len(node.value) == 4:
+        top, bottom, left, right = (nonneg(n, env, limits, what) for n in node.value)
+        return (top if top == bottom else (top, bottom), left if left == right else (left, right))
+    if node.type == "seq" and len(node.value) != 2:
+        raise ConvcostError(f"{what} takes one value, a [height, width] pair or [top, bottom, left, right], "
+                            f"got {len(node.value)} values", node.loc)
     return _pair(node, env, limits, what, nonneg)
 
 
@@ -98,6 +106,9 @@ def literal(type_name: str, node: Node):
     if type_name == "count":
         if kind == "int" and value >= 1:
             return value
+    elif type_name == "nonneg":
+        if kind == "int" and value >= 0:
+            return value
     elif type_name == "size" or type_name == "padding":
         least = 1 if type_name == "size" else 0
         if kind == "int" and value >= least:
@@ -116,7 +127,7 @@ def literal(type_name: str, node: Node):
 
 
 COERCERS: dict[str, Callable] = {
-    "number": number, "count": count, "size": size, "padding": padding, "bool": boolean,
+    "number": number, "count": count, "nonneg": nonneg, "size": size, "padding": padding, "bool": boolean,
 }
 
 

@@ -16,6 +16,7 @@ from ..symbolic.arith import Value
 
 INPUT = "input"  # the reserved name of the network input
 REPEAT_INPUT = "repeat_input"  # inside a repeat body: the input of the current iteration
+BLOCK_INPUT = "block_input"  # inside a block: the input of the block instance
 
 
 class Var(NamedTuple):

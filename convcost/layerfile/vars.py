@@ -14,7 +14,7 @@ from ..symbolic.arith import Value
 from ..symbolic.expr import FUNCTIONS, evaluate_text
 from . import coerce
 from .fields import NAME_CHARS, expect_type, unknown_key
-from .model import REPEAT_INPUT, Var
+from .model import BLOCK_INPUT, REPEAT_INPUT, Var
 from .yamlnodes import Node
 
 VAR_KEYS = ("value", "min", "max", "integer")
@@ -33,7 +33,7 @@ def _is_integer_text(node: Node) -> bool:
     return node.type == "int" or (node.type == "str" and "." not in node.value and "/" not in node.value)
 
 
-_RESERVED_VARS = frozenset(("input", REPEAT_INPUT, *FUNCTIONS))
+_RESERVED_VARS = frozenset(("input", REPEAT_INPUT, BLOCK_INPUT, *FUNCTIONS))
 
 
 def _var_name(raw: str, loc: Location) -> str:

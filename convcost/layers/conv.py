@@ -5,7 +5,7 @@ in formulas.py; these rules read settings and shapes and label the result."""
 from __future__ import annotations
 
 from ..symbolic import arith
-from .formulas import conv_cost, conv_out, pad_pair, separable_parts
+from .formulas import conv_cost, conv_out, conv_transpose_cost, conv_transpose_out, pad_pair, separable_parts
 from .records import ConvGeometry, LayerError, Outcome, Part, Rule, Setting, collector
 from .shapes import check_channels, feature_map
 
@@ -134,3 +134,41 @@ def separable(attrs, inputs):
     geometry = ConvGeometry(m, n, kh, kw, ho, wo, bias, 1, separable=True)
     return Outcome((n, ho, wo), arith.add(dw.params, pw.params), arith.add(dw.macs, pw.macs),
                    counters, parts, geometry)
+
+
+@rule("conv_transpose", family="conv", settings=(
+    Setting("out", "count", doc="output channels N"),
+    Setting("kernel", "size", doc="Dk or [Dk, Dk']"),
+    Setting("stride", "size", 1, "step: int or [height, width]"),
+    Setting("padding", "padding", 0, "int or [height, width], taken off each side of the output"),
+    Setting("output_padding", "padding", 0, "extra rows and columns on one side: int or [height, width]"),
+    Setting("dilation", "size", 1, "spacing of kernel taps: int or [height, width]"),
+    Setting("groups", "count", 1, "channel groups"),
+    Setting("bias", "bool", False, "add a learned bias per output channel"),
+))
+def conv_transpose(attrs, inputs):
+    """A transposed 2-D convolution, as torch.nn.ConvTranspose2d: (H-1)·s - 2p + d(k-1) +
+    output_padding + 1 out; mult-adds = input elements x (N/groups)·Dk·Dk'."""
+    m, h, w = feature_map(inputs, "conv_transpose")
+    n, groups, bias = attrs["out"], attrs["groups"], attrs["bias"]
+    check_channels(n, "`out` (output channels)")
+    for count, role in ((m, "input"), (n, "output")):
+        if arith.is_integer(arith.div(count, groups)) is False:
+            raise LayerError(f"groups={groups} does not divide the {count} {role} channels",
+                             hint="groups must divide both input and output channels", check="shape.groups")
+    padding, extra = attrs["padding"], attrs["output_padding"]
+    if any(isinstance(p, str) or isinstance(p[0], tuple) or isinstance(p[1], tuple)
+           for p in (padding, extra)):
+        raise LayerError("conv_transpose takes padding and output_padding as an int or [height, width]")
+    kh, kw = attrs["kernel"]
+    out = []
+    for i, (axis, size, k) in enumerate((("height", h, kh), ("width", w, kw))):
+        s, d, p, op = attrs["stride"][i], attrs["dilation"][i], padding[i], extra[i]
+        if arith.less_than(op, s) is False and arith.less_than(op, d) is False:
+            raise LayerError(f"output_padding {op} must be smaller than the stride {s} or the dilation {d}",
+                             hint="as in PyTorch")
+        out.append(conv_transpose_out(size, k, s, p, d, op, axis))
+    params, macs = conv_transpose_cost(m, n, kh, kw, h, w, groups, bias)
+    counters = {"bias_adds": arith.product(n, *out)} if bias else {}
+    part = Part(f"transposed conv {_kdesc(kh, kw)}", params, macs)
+    return Outcome((n, *out), params, macs, counters, (part,))

@@ -7,6 +7,8 @@ the general expressions that `convcost prove` verifies.
 
 from __future__ import annotations
 
+import math
+
 from ..symbolic import arith
 from ..symbolic.arith import Value
 from .records import ConvGeometry, Cost, LayerError
@@ -14,11 +16,23 @@ from .records import ConvGeometry, Cost, LayerError
 # -- sizes ---------------------------------------------------------------------------------------
 
 
-def window_span(size: Value, k: Value, p: Value, d: Value) -> Value:
-    """H + 2p - d(k-1) - 1: how far a window's first tap can travel along an axis of length H."""
+def window_span(size: Value, k: Value, p: Value | tuple, d: Value) -> Value:
+    """H + 2p - d(k-1) - 1: how far a window's first tap can travel along an axis of length H.
+    An asymmetric padding is a (before, after) pair: H + p_before + p_after - d(k-1) - 1."""
     if type(size) is type(k) is type(p) is type(d) is int:  # twice per convolution: no helpers
         return size + 2 * p - d * (k - 1) - 1
-    return arith.sub(arith.add(size, arith.mul(2, p)), arith.add(arith.mul(d, arith.sub(k, 1)), 1))
+    padded = arith.add(size, arith.add(*p) if isinstance(p, tuple) else arith.mul(2, p))
+    return arith.sub(padded, arith.add(arith.mul(d, arith.sub(k, 1)), 1))
+
+
+def pad_after(p: Value | tuple) -> Value:
+    """The padding after the input along one axis (bottom or right)."""
+    return p[1] if isinstance(p, tuple) else p
+
+
+def pad_before(p: Value | tuple) -> Value:
+    """The padding before the input along one axis (top or left)."""
+    return p[0] if isinstance(p, tuple) else p
 
 
 def conv_out(size: Value, k: Value, s: Value, p: Value | str, d: Value, axis: str,
@@ -37,7 +51,7 @@ def conv_out(size: Value, k: Value, s: Value, p: Value | str, d: Value, axis: st
         return out
     if ceil_mode:
         out = arith.add(arith.ceildiv(span, s), 1)
-        if arith.is_number(out) and arith.is_number(size) and (out - 1) * s >= size + p:
+        if arith.is_number(out) and arith.is_number(size) and (out - 1) * s >= size + pad_before(p):
             out -= 1
     else:
         out = arith.add(arith.floordiv(span, s), 1)
@@ -56,7 +70,8 @@ def check_positive_size(out: Value, axis: str, size: Value, k: Value, s: Value, 
 
 
 def pad_pair(p: Value | str | tuple) -> tuple:
-    """A padding setting as a (height, width) pair (`same` and `valid` stay words)."""
+    """A padding setting as a (height, width) pair (`same` and `valid` stay words); an asymmetric
+    axis is a (before, after) pair inside it: ((top, bottom), (left, right))."""
     if isinstance(p, tuple):
         return p
     return (p, p)
@@ -100,6 +115,39 @@ def separable_cost(g: ConvGeometry) -> Cost:
     weights = arith.mul(arith.add(arith.mul(g.kh, g.kw), g.n), g.m)
     params = arith.add(weights, arith.add(g.m, g.n) if g.bias else 0)
     return Cost(params, arith.product(weights, g.ho, g.wo))
+
+
+def conv_transpose_out(size: Value, k: Value, s: Value, p: Value, d: Value, output_padding: Value,
+                       axis: str) -> Value:
+    """Output length of a transposed convolution, as torch.nn.ConvTranspose2d:
+    (H - 1)·s - 2p + d(k-1) + output_padding + 1."""
+    out = arith.add(arith.sub(arith.mul(arith.sub(size, 1), s), arith.mul(2, p)),
+                    arith.add(arith.mul(d, arith.sub(k, 1)), arith.add(output_padding, 1)))
+    if arith.is_positive(out) is False:
+        raise LayerError(f"output {axis} reaches {out}: input {axis} {size}, kernel {k}, stride {s}, "
+                         f"padding {p}, dilation {d}, output_padding {output_padding}",
+                         hint="reduce the padding", check="shape.zero")
+    return out
+
+
+def conv_transpose_cost(m: Value, n: Value, kh: Value, kw: Value, h: Value, w: Value, groups: Value = 1,
+                        bias: bool = False) -> Cost:
+    """A transposed Dk x Dk' convolution, M -> N channels in `groups` groups, on an H x W input:
+    M·(N/groups)·Dk·Dk' weights (+N biases); every input element is multiplied into (N/groups)·Dk·Dk'
+    outputs, so H·W·M·(N/groups)·Dk·Dk' mult-adds (PyTorch's count: input elements x weights per
+    input channel)."""
+    weights = conv_weights(n, m, kh, kw, groups)  # the same weights as the conv N -> M it transposes
+    return Cost(arith.add(weights, n if bias else 0), arith.mul(weights, arith.mul(h, w)))
+
+
+def adaptive_windows(size: Value, out: Value) -> Value:
+    """The summed window lengths of adaptive pooling along one axis, as PyTorch computes its windows:
+    output i covers [floor(i·H/out), ceil((i+1)·H/out)). Summed, that is H + out - gcd(H, out) (the
+    windows overlap by one where i·H/out is not an integer); a symbolic H is summed window by window."""
+    if arith.is_number(size):
+        return size + out - math.gcd(size, out)
+    return arith.total(arith.sub(arith.ceildiv(arith.mul(i + 1, size), out),
+                                 arith.floordiv(arith.mul(i, size), out)) for i in range(out))
 
 
 def separable_advantage(n: Value, kh: Value, kw: Value) -> Value:

@@ -88,7 +88,7 @@ def bn(attrs, inputs):
 
 
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid", "hswish", "swish",
-               "silu", "mish", "tanh", "softmax")
+               "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish")
 
 
 @rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:], transparent=True)

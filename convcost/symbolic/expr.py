@@ -6,7 +6,7 @@ tree and builds ints, exact Fractions, or sympy objects through sympy's construc
 calls eval, exec, sympify or parse_expr. Sizes are bounded by :class:`convcost.limits.Limits`.
 
 Grammar: numbers (decimals are exact rationals), names of vars, + - * / // % ** and unary minus,
-parentheses, and the functions floor, ceil, round, min, max, abs, make_divisible.
+parentheses, and the functions floor, ceil, round, min, max, abs, make_divisible, slim_depth.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ class ExpressionError(ConvcostError):
     pass
 
 
-FUNCTIONS = ("floor", "ceil", "round", "min", "max", "abs", "make_divisible")
+FUNCTIONS = ("floor", "ceil", "round", "min", "max", "abs", "make_divisible", "slim_depth")
 _ARITY = {"floor": (1, 1), "ceil": (1, 1), "round": (1, 1), "abs": (1, 1),
-          "min": (2, 64), "max": (2, 64), "make_divisible": (2, 3)}
+          "min": (2, 64), "max": (2, 64), "make_divisible": (2, 3), "slim_depth": (1, 2)}
 
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _OPNAMES = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
@@ -230,6 +230,15 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
     return arith.normalize(symbolic_make_divisible(*(arith.to_sympy(a) for a in args)))
 
 
+def slim_depth(v: Value, min_depth: Value = 8) -> Value:
+    """TF-slim MobileNetV1's channel rounding, `max(int(d * depth_multiplier), min_depth)`: v floored,
+    at least min_depth (8). A symbolic v is kept as it stands: the paper's continuous width α·d (the
+    floor of a symbol cannot be simplified; at the paper's widths every α·d is already an integer)."""
+    if not is_number(v):
+        return v
+    return arith.maximum(arith.floor(v), min_depth)
+
+
 def _call(name: str, args: list[Value]) -> Value:
     if name == "floor":
         return arith.floor(args[0])
@@ -247,6 +256,8 @@ def _call(name: str, args: list[Value]) -> Value:
         if is_number(args[1]) and args[1] <= 0:
             raise ExpressionError("make_divisible() needs a positive divisor")
         return make_divisible(*args)
+    if name == "slim_depth":
+        return slim_depth(*args)
     raise AssertionError(name)  # unreachable: the whitelist admits only FUNCTIONS
 
 
