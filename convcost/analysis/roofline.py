@@ -45,6 +45,7 @@ class PartTime(NamedTuple):
     bytes: Value
     time_s: Value
     bound: str | None
+    intensity: Value | None  # flops / bytes
 
 
 class LayerTime(NamedTuple):
@@ -149,8 +150,8 @@ def with_roofline(report: Report, device: Device, dtype: str = "fp32", fuse: boo
         kernels = own[row.name]
         rates = [dev.rate(k) for k in kernels]
         flops, moved = arith.total(k.flops for k in kernels), arith.total(k.bytes for k in kernels)
-        parts = tuple(PartTime(k.flops, k.bytes, t, b) for k, (t, b) in zip(kernels, rates, strict=True)) \
-            if len(kernels) > 1 else ()
+        parts = tuple(PartTime(k.flops, k.bytes, t, b, ratio(k.flops, k.bytes))
+                      for k, (t, b) in zip(kernels, rates, strict=True)) if len(kernels) > 1 else ()
         std_time = sep_time = None
         if row.geometry is not None:
             std_time = dev.time(standard(row))

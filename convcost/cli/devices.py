@@ -11,6 +11,7 @@ import click
 def devices(fmt: str) -> None:
     """List the built-in devices for --device: peak FLOP/s per dtype, bandwidth and ridge point."""
     from ..devices import builtin_names, load_device
+    from ..render.roofline_text import rate as _rate
     from ..symbolic.display import exact
 
     loaded = [load_device(name) for name in builtin_names()]
@@ -31,10 +32,3 @@ def devices(fmt: str) -> None:
         click.echo(f"{'':{width}}  {peaks}; {_rate(d.bandwidth)}B/s; ridge {ridge:.3g} FLOP/B "
                    f"({next(iter(d.peak_flops))})")
 
-
-def _rate(v) -> str:
-    """19500000000000 -> '19.5 T'."""
-    for scale, suffix in ((10**15, "P"), (10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k")):
-        if v >= scale:
-            return f"{float(v / scale):.4g} {suffix}"
-    return f"{float(v):.4g} "

@@ -28,7 +28,8 @@ def add_layer(out: dict[str, Any], row: LayerReport) -> None:
         out["time_ratio"] = _maybe(t.time_ratio)
     if t.parts and "parts" in out:
         out["parts"] = [{**part, "flops": exact(p.flops), "bytes": exact(p.bytes), "time_s": exact(p.time_s),
-                         "bound": p.bound} for part, p in zip(out["parts"], t.parts, strict=True)]
+                         "bound": p.bound, "intensity": _maybe(p.intensity)}
+                        for part, p in zip(out["parts"], t.parts, strict=True)]
 
 
 def add_document(doc: dict[str, Any], report: Report) -> None:
