@@ -59,6 +59,8 @@ class LayerTime(NamedTuple):
     time_ratio: Value | None = None  # separable_time / standard_time
     parts: tuple[PartTime, ...] = ()  # a `separable` layer's kernels (unfused)
     fused_into: str | None = None  # --fuse: the layer whose kernel runs this one
+    standard_kernel: Kernel | None = None  # conv layers: the standard alternative's flops and bytes
+    separable_kernel: Kernel | None = None  # ... the separable one's (both kernels together, unfused)
 
 
 class NetworkTime(NamedTuple):
@@ -152,13 +154,22 @@ def with_roofline(report: Report, device: Device, dtype: str = "fp32", fuse: boo
         flops, moved = arith.total(k.flops for k in kernels), arith.total(k.bytes for k in kernels)
         parts = tuple(PartTime(k.flops, k.bytes, t, b, ratio(k.flops, k.bytes))
                       for k, (t, b) in zip(kernels, rates, strict=True)) if len(kernels) > 1 else ()
-        std_time = sep_time = None
+        std_time = sep_time = std = sep = None
         if row.geometry is not None:
-            std_time = dev.time(standard(row))
-            sep_time = dev.time(separable_fused(row)) if fuse else dev.total(separable(row))
+            std = standard(row)
+            std_time = dev.time(std)
+            if fuse:
+                sep = separable_fused(row)
+                sep_time = dev.time(sep)
+            else:
+                sep_kernels = separable(row)
+                sep_time = dev.total(sep_kernels)
+                sep = Kernel(arith.total(k.flops for k in sep_kernels),
+                             arith.total(k.bytes for k in sep_kernels))
         times[row.name] = LayerTime(own_flops(row), moved, ratio(flops, moved),
                                     arith.total(t for t, _ in rates), _bound(rates), std_time, sep_time,
-                                    None if std_time is None else ratio(sep_time, std_time), parts)
+                                    None if std_time is None else ratio(sep_time, std_time), parts, None,
+                                    std, sep)
 
     written: dict[str, Value] = {name: t.time_s for name, t in times.items()}
     as_standard, as_separable = dict(written), dict(written)

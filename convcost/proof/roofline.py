@@ -29,6 +29,7 @@ ROOFLINE_MEANINGS = {
     "s": "bytes per element (the dtype's size)",
     "P": "peak arithmetic rate (FLOP/s)",
     "B": "memory bandwidth (bytes/s)",
+    "R": "ridge point P/B (FLOP per byte)",
 }
 
 K = Dk * Dkp
@@ -44,11 +45,18 @@ FUSED_TIME = roofline_time(FUSED, P, B)
 # The same times in units of 1/P ("FLOP-equivalents"): max(F, R·Q) for each kernel.
 STANDARD_SCALED = sp.Max(STANDARD.flops, R * STANDARD.bytes)
 SEPARABLE_SCALED = sp.Max(DEPTHWISE.flops, R * DEPTHWISE.bytes) + sp.Max(POINTWISE.flops, R * POINTWISE.bytes)
-FUSED_SCALED = sp.Max(FUSED.flops, R * FUSED.bytes)
+FUSED_BYTES = s * (K * M + M * N + M * A + N * A)  # FUSED.bytes, simplified (step traffic.fused)
+FUSED_SCALED = sp.Max(FUSED.flops, R * FUSED_BYTES)
 FASTER_WHEN = Condition(SEPARABLE_SCALED, "<", STANDARD_SCALED)  # exact, unfused
 FASTER_FUSED_WHEN = Condition(FUSED_SCALED, "<", STANDARD_SCALED)  # exact, fused
 MEMORY_BOUND_FASTER_WHEN = Condition((N - 1) * (K - 1), ">", 1 + 2 * A)  # all three kernels memory-bound
 GAP = (N - 1) * (K - 1) - 1  # separable_advantage - 1: positive exactly when separable is cheaper
+RIDGE = sp.Symbol("R", positive=True)  # for display: the conditions in the ridge point R = P/B
+
+
+def in_ridge(c: Condition) -> Condition:
+    """A condition in P and B written with the ridge point R = P/B (every P appears as P/B)."""
+    return c.subs({P: RIDGE * B})
 
 # The lemma's symbols: reals x, y; positive increments h, k; slack variables of its cases.
 _x, _y = sp.symbols("x y", real=True)
@@ -116,7 +124,7 @@ def _kernel_sections() -> tuple[Section, ...]:
                 key="traffic.fused",
                 claim=claim("Fused: the intermediate tensor stays on chip, neither written nor read."),
                 lhs=FUSED.bytes,
-                rhs=s * (K * M + M * N + M * A + N * A),
+                rhs=FUSED_BYTES,
             ),
         ),
     )
@@ -388,10 +396,10 @@ def roofline_result(given: RooflineInput, values: Mapping[sp.Symbol, sp.Expr]) -
         put(FUSED_TIME),
         put(SEPARABLE_SCALED / STANDARD_SCALED),
         put(FUSED_SCALED / STANDARD_SCALED),
-        FASTER_WHEN,
+        in_ridge(FASTER_WHEN),
         unfused,
         unfused.decide(),
-        FASTER_FUSED_WHEN,
+        in_ridge(FASTER_FUSED_WHEN),
         fused,
         fused.decide(),
         CHEAPER_WHEN,
