@@ -1,4 +1,4 @@
-"""`analyze --plot`: an SVG that parses, with one marker per convolution unit and version and one bar a layer."""
+"""`analyze --plot`: an SVG that parses, one marker per convolution unit and version, one bar a layer."""
 
 import builtins
 import xml.etree.ElementTree as ET
@@ -30,7 +30,8 @@ def test_svg_holds_the_expected_points(tmp_path):
 def test_png(tmp_path):
     pytest.importorskip("matplotlib")
     path = tmp_path / "r.png"
-    assert invoke_cli("analyze", "mobilenet_v2", "--device", "jetson-nano", "--fuse", "--plot", str(path)).exit_code == 0
+    res = invoke_cli("analyze", "mobilenet_v2", "--device", "jetson-nano", "--fuse", "--plot", str(path))
+    assert res.exit_code == 0
     assert path.read_bytes().startswith(b"\x89PNG")
 
 

@@ -65,6 +65,7 @@ def test_bad_options(args, message):
 
 
 def test_markdown_cites_the_command():
-    res = invoke_cli("prove", "--roofline", "--kernel", "3", "--out", "512", "--device", "t4", "-f", "markdown")
+    res = invoke_cli("prove", "--roofline", "--kernel", "3", "--out", "512", "--device", "t4",
+                     "-f", "markdown")
     assert "--roofline --device t4 --dtype fp32" in res.stdout
     assert "Time ratio separable / standard" in res.stdout

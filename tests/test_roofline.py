@@ -107,15 +107,11 @@ def test_pairs_in_the_standard_version():
     std_flops = 2 * g.m * g.n * 9 * 112 * 112
     assert pw.roofline.standard_time == max(Fraction(std_flops, 10**13), Fraction(std_bytes, 10**11))
     assert pw.roofline.separable_time == dw.roofline.time_s + pw.roofline.time_s
-    between = [row for row in r.layers if row.index in (dw.index + 1, dw.index + 2)]  # bn, relu6
-    written = sum(row.roofline.time_s for row in (dw, *between, pw))
     # the rest of the network is the same in both versions
-    assert r.roofline.time_s - written + pw.roofline.standard_time - r.roofline.standard_time == \
-        sum(p.roofline.time_s - p.roofline.standard_time for p in r.layers
-            if p.pair and p.name == p.pair[1] and p is not pw) + sum(
-        row.roofline.time_s for row in r.layers if row.pair and row.name == row.pair[0] and row is not dw) + sum(
-        row.roofline.time_s for row in r.layers if row.kind in ("bn", "relu6") and _between(r, row) and
-        row not in between)
+    in_units = [row for row in r.layers if row.pair or _between(r, row)]
+    units = [row for row in r.layers if row.pair and row.name == row.pair[1]]
+    assert r.roofline.standard_time == r.roofline.time_s - sum(row.roofline.time_s for row in in_units) + sum(
+        u.roofline.standard_time for u in units)
 
 
 def _between(report, row):

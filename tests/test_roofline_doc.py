@@ -88,3 +88,10 @@ def test_the_issues_example_in_the_prove_section():
     r = prove({"M": 512, "N": 512, "Dk": 3, "Dkp": 3, "Do": 14, "Dop": 14},
               roofline=RooflineInput("fp32", 4, ridge=100)).roofline
     assert f'"time_ratio": "{r.time_ratio}"' in TEXT and f'"time_ratio_fused": "{r.time_ratio_fused}"' in TEXT
+
+
+def test_readme_numbers(reports):
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    r, t = reports["rtx-4090"].roofline, reports["rtx-4090"].totals
+    assert (f"needs {float(t.macs / t.standard.macs):.3f} of the standard one's mult-adds, but "
+            f"{float(r.time_s / r.standard_time):.3f} of its time on an RTX 4090") in readme
