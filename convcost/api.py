@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .analysis.report import Report
+from .errors import ConvcostError
 from .layerfile.model import Spec
-from .limits import Limits
+from .limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from .checks.findings import CheckReport
+    from .devices import Device
     from .proof import Proof
     from .symbolic.arith import Value
 
@@ -39,16 +41,34 @@ def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[s
 
 
 def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
-            limits: Limits | None = None) -> Report:
-    """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report."""
-    from .analysis.build import analyze_spec
+            limits: Limits | None = None, *, dtype: str = "fp32", device: str | Device | None = None,
+            fuse: bool = False) -> Report:
+    """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report.
 
+    Bytes are counted at `dtype`'s element size (fp32, fp16, bf16, int8). With a `device` (a built-in
+    device's name, a device file, or a Device from convcost.devices.load_device) every layer also gets
+    its roofline time; `fuse` models fused kernels (docs/roofline.md).
+    """
+    from .analysis.build import analyze_spec
+    from .devices import DTYPE_BYTES, load_device
+
+    if dtype not in DTYPE_BYTES:
+        raise ConvcostError(f"unknown dtype {dtype!r}", hint=f"dtypes are: {', '.join(DTYPE_BYTES)}")
     if isinstance(source, Spec):
         if set or symbolic:
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
-        return analyze_spec(source)
-    report = analyze_spec(load(source, set, symbolic, limits))
-    return report._replace(source=source)
+        report = analyze_spec(source, dtype)
+    else:
+        report = analyze_spec(load(source, set, symbolic, limits), dtype)._replace(source=source)
+    if device is None:
+        if fuse:
+            raise ConvcostError("fusion changes times only: it needs a device", hint="add --device NAME")
+        return report
+    from .analysis.roofline import with_roofline
+
+    if isinstance(device, str):
+        device = load_device(device, limits or DEFAULT_LIMITS)
+    return with_roofline(report, device, dtype, fuse)
 
 
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),

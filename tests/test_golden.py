@@ -5,6 +5,7 @@ Regenerate after an intended change with: UPDATE_GOLDEN=1 python -m pytest tests
 """
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -86,3 +87,23 @@ def test_each_json_line_is_its_layer_encoded(symbolic):
         lines = json_._Lines()
         for row in report.layers:
             assert lines(row) == json.dumps(json_._layer(row), separators=(", ", ": "))
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_golden_json_memory_invariants(name):
+    # bytes at fp32 (4 per element): weights are the params, inputs every tensor read, outputs the
+    # tensor written; at any layer its inputs and output are live, so no layer exceeds the peak
+    data = json.loads((GOLDEN / f"{name}.json").read_text())
+    assert data["dtype"] == "fp32"
+    layers, memory = data["layers"], data["totals"]["memory"]
+    largest = 0
+    for layer in layers:
+        m = layer["memory"]
+        assert m["weights"] == 4 * layer["params"]
+        assert m["outputs"] == 4 * layer["output_elements"]
+        shapes = layer.get("inputs", [layer["input"]])
+        assert m["inputs"] == 4 * sum(math.prod(s) for s in shapes)
+        distinct = {tuple(s) for s in shapes}  # add: [x, x] reads one tensor twice
+        largest = max(largest, 4 * sum(math.prod(s) for s in distinct) + m["outputs"])
+    assert memory["weights"] == sum(layer["memory"]["weights"] for layer in layers)
+    assert largest <= memory["peak_activations"]

@@ -24,16 +24,22 @@ def ratio(a: Value, b: Value) -> Value | None:
     return None if arith.is_zero(b) is not False else arith.div(a, b)
 
 
+def separable_cheaper(geometry: ConvGeometry) -> bool | None:
+    """Would the separable alternative of this standard convolution need fewer mult-adds? (False for
+    grouped and separable convolutions, None when the symbols leave it undecided.)"""
+    if geometry.separable or geometry.groups != 1:
+        return False
+    # decided from N and the kernel alone, so symbolic channel counts rarely block it
+    return arith.less_than(1, separable_advantage(geometry.n, geometry.kh, geometry.kw))
+
+
 def alternatives(geometry: ConvGeometry, written: Cost, factored: bool = True) -> Alternatives:
     """`written` is the layer's own cost. `factored`: the ratios may use separable_cost(geometry),
     the same value as the separable alternative in factored form (else they use `written`)."""
     standard = standard_cost(geometry)
     formula = separable_cost(geometry) if factored else written
     separable = written if geometry.separable else formula
-    cheaper: bool | None = False
-    if not geometry.separable and geometry.groups == 1:
-        # decided from N and the kernel alone, so symbolic channel counts rarely block it
-        cheaper = arith.less_than(1, separable_advantage(geometry.n, geometry.kh, geometry.kw))
+    cheaper = separable_cheaper(geometry)
     # Ratios from the factored formula where it equals the written cost: sympy then
     # cancels common factors as it builds the quotient, (64*alpha + 9)/(576*alpha).
     return Alternatives(geometry, standard, separable, ratio(formula.macs, standard.macs),

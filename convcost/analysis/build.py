@@ -10,6 +10,7 @@ from ..layers.registry import get_rules
 from ..symbolic import arith
 from .alternatives import Alternatives, alternatives, pair_alternatives, ratio
 from .engine import Propagated, check_size, propagate
+from .memory import with_memory
 from .pairs import find_pairs, unpaired_depthwise
 from .report import KindShare, LayerReport, Report, Totals
 
@@ -17,9 +18,9 @@ _NO_COUNTS = dict.fromkeys(COUNTERS, 0)  # the counters of a layer that counts n
 _NO_COST = Cost(0, 0)
 
 
-def analyze_spec(spec: Spec) -> Report:
-    """Analyze a loaded Spec into a Report."""
-    return build_report(spec, propagate(spec))
+def analyze_spec(spec: Spec, dtype: str = "fp32") -> Report:
+    """Analyze a loaded Spec into a Report, with every layer's bytes at `dtype`'s element size."""
+    return with_memory(build_report(spec, propagate(spec)), dtype)
 
 
 def build_report(spec: Spec, done: Propagated) -> Report:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Location
 from ..layers.records import ConvGeometry, Cost, Part
 from ..symbolic.arith import Value, product
+
+if TYPE_CHECKING:  # the records of memory.py and roofline.py, which import nothing from here
+    from .memory import LayerMemory, NetworkMemory
+    from .roofline import LayerTime, NetworkTime
 
 __all__ = ["Cost", "KindShare", "LayerReport", "Report", "Totals"]
 
@@ -32,6 +36,8 @@ class LayerReport(NamedTuple):
     ratio: Value | None = None  # separable.macs / standard.macs
     params_ratio: Value | None = None
     pair: tuple[str, str] | None = None  # (depthwise, pointwise) when recognised as a separable pair
+    memory: LayerMemory | None = None  # bytes of weights, inputs and outputs (analysis/memory.py)
+    roofline: LayerTime | None = None  # flops, time and bound on a device (analysis/roofline.py)
 
     @property
     def input(self) -> tuple:
@@ -69,6 +75,8 @@ class Report(NamedTuple):
     totals: Totals
     by_kind: tuple[KindShare, ...]
     warnings: tuple[str, ...] = ()
+    memory: NetworkMemory | None = None  # weights and peak activations in bytes (analysis/memory.py)
+    roofline: NetworkTime | None = None  # with a device: the network's time (analysis/roofline.py)
 
     def layer(self, name: str) -> LayerReport:
         for layer in self.layers:

@@ -7,17 +7,19 @@ import sys
 import click
 
 from ..render import ReportFormat
+from .device_options import device_options
 from .options import network_options
 
 
 @click.command()
 @network_options
+@device_options
 @click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in ReportFormat]),
               default=ReportFormat.TABLE.value, show_default=True,
               help="Output format. JSON and CSV are exact; the table rounds big numbers.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
-def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
+def analyze(source: str, network: dict, roofline: dict, fmt: str, output: str | None) -> None:
     """Per-layer and total parameters and mult-adds of a network, each conv layer beside its
     standard and depthwise-separable alternatives.
 
@@ -29,11 +31,17 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
       convcost analyze mobilenet_v1
       convcost analyze mobilenet_v1 --set alpha=0.75 --set res=160 --format json
       convcost analyze mobilenet_v1 --symbolic alpha --format markdown
+      convcost analyze mobilenet_v1 --device jetson-orin-nano-8gb --dtype fp16 --plot roofline.svg
     """
     from ..api import analyze as run
     from ..render import render
 
-    report = run(source, **network)
+    plot = roofline.pop("plot")
+    report = run(source, **network, **roofline)
+    if plot is not None:
+        from ..render.roofline_plot import write_plot
+
+        write_plot(report, plot)
     fmt_ = ReportFormat(fmt)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console

@@ -12,7 +12,9 @@ import sys
 import click
 
 from ..errors import EXIT_CHECK_FAILED, ConvcostError
+from ..limits import DEFAULT_LIMITS
 from ..render import ProofFormat
+from .device_options import DTYPES
 
 _NUMBER = r"\s*(\d+)\s*"
 _PAIR = re.compile(rf"^{_NUMBER}(?:[x×X]{_NUMBER})?$")
@@ -81,6 +83,15 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
     "--multipliers", is_flag=True, help="Add MobileNet's width (alpha) and resolution (rho) multipliers."
 )
 @click.option(
+    "--roofline", is_flag=True,
+    help="Add the roofline derivation: standard versus separable time, and exactly when separable is faster.",
+)
+@click.option("--device", metavar="NAME_OR_FILE", help="With --roofline: the device's peak and bandwidth.")
+@click.option("--ridge", metavar="FLOP_PER_BYTE",
+              help="With --roofline: a ridge point (peak / bandwidth) instead of a device.")
+@click.option("--dtype", type=click.Choice(DTYPES), default=None,
+              help="With --roofline: the element type (fp32 with --device or --ridge).")
+@click.option(
     "--format",
     "-f",
     "fmt",
@@ -99,6 +110,10 @@ def prove(
     output_size: str | None,
     bias: bool,
     multipliers: bool,
+    roofline: bool,
+    device: str | None,
+    ridge: str | None,
+    dtype: str | None,
     fmt: str,
 ) -> None:
     """The derivation of standard versus depthwise-separable cost, every step checked by sympy.
@@ -114,11 +129,14 @@ def prove(
       convcost prove --kernel 3 --in 512 --out 512 --output-size 14 --format json
       convcost prove mobilenet_v1 --layer sep6
       convcost prove --bias --multipliers --format latex > derivation.tex
+      convcost prove --roofline --kernel 3 --in 512 --out 512 --output-size 14 --ridge 100
+      convcost prove --roofline --kernel 3 --in 512 --out 512 --output-size 14 --device t4 --dtype fp16
 
     \b
     Exit codes: 0 every step verified, 1 a step did not verify, 2 invalid input.
     """
     values = _dimensions(kernel, m, n, output_size)
+    given = _roofline_input(roofline, device, ridge, dtype)
     if source is None:
         if layer is not None:
             raise ConvcostError(
@@ -146,13 +164,13 @@ def prove(
     from ..render import RenderOptions, render
 
     if source is None:
-        proof = run(values, bias=bias, multipliers=multipliers)
+        proof = run(values, bias=bias, multipliers=multipliers, roofline=given)
     else:
         from ..api import analyze
         from .options import parse_sets
 
         report = analyze(source, set=parse_sets(sets))
-        proof = prove_layer(report, layer, source=source, bias=bias, multipliers=multipliers)
+        proof = prove_layer(report, layer, source=source, bias=bias, multipliers=multipliers, roofline=given)
 
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
@@ -162,6 +180,37 @@ def prove(
         numbers = ", ".join(f"{s.number} ({s.step.key})" for s in proof.failed)
         click.echo(f"error: {len(proof.failed)} step(s) did not verify: {numbers}", err=True)
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+
+def _roofline_input(roofline: bool, device: str | None, ridge: str | None, dtype: str | None):
+    """--roofline's numbers: the dtype's size and a device's peak and bandwidth, or a ridge point."""
+    if not roofline:
+        for option, value in (("--device", device), ("--ridge", ridge), ("--dtype", dtype)):
+            if value is not None:
+                raise ConvcostError(f"{option} belongs to the roofline derivation", hint="add --roofline")
+        return None
+    if device is not None and ridge is not None:
+        raise ConvcostError("give --device or --ridge, not both",
+                            hint="a device's ridge point is its peak / its bandwidth")
+    from ..devices import DTYPE_BYTES, load_device
+    from ..proof.roofline import RooflineInput
+
+    if device is None and ridge is None:
+        return RooflineInput(dtype, DTYPE_BYTES[dtype] if dtype else None)
+    dtype = dtype or "fp32"
+    if device is not None:
+        d = load_device(device)
+        return RooflineInput(dtype, DTYPE_BYTES[dtype], d.peak(dtype), d.bandwidth, device=d.key)
+    from ..symbolic.literals import decimal
+
+    hint = "the ridge point is peak FLOP/s over bandwidth in bytes/s, e.g. --ridge 100 or --ridge 9.56"
+    try:
+        value = decimal(ridge, DEFAULT_LIMITS)
+    except ConvcostError as err:
+        raise ConvcostError(f"--ridge: {err.message}", hint=hint) from None
+    if value <= 0:
+        raise ConvcostError(f"--ridge must be positive, got {ridge!r}", hint=hint)
+    return RooflineInput(dtype, DTYPE_BYTES[dtype], ridge=value)
 
 
 def command_line(proof, fmt: str) -> str:
@@ -178,5 +227,10 @@ def command_line(proof, fmt: str) -> str:
                 words.append(f"{option} {v[first]}" + (f"x{v[second]}" if v[second] != v[first] else ""))
         words += [f"{option} {v[name]}" for option, name in (("--in", "M"), ("--out", "N")) if name in v]
     words += [flag for flag, on in (("--bias", proof.bias), ("--multipliers", proof.multipliers)) if on]
+    if proof.roofline is not None:
+        g = proof.roofline.given
+        words.append("--roofline")
+        words += [f"{option} {value}" for option, value in (("--device", g.device), ("--ridge", g.ridge),
+                                                             ("--dtype", g.dtype)) if value is not None]
     words.append(f"--format {fmt}")
     return " ".join(words)

@@ -11,7 +11,7 @@ import math
 
 from ..symbolic import arith
 from ..symbolic.arith import Value
-from .records import ConvGeometry, Cost, LayerError
+from .records import ConvGeometry, Cost, Kernel, LayerError
 
 # -- sizes ---------------------------------------------------------------------------------------
 
@@ -154,3 +154,52 @@ def separable_advantage(n: Value, kh: Value, kw: Value) -> Value:
     """(N - 1)(Dk·Dk' - 1): separable needs fewer mult-adds (and, without biases, parameters) than
     standard exactly when this exceeds 1 (docs/derivation.md, section 6)."""
     return arith.mul(arith.sub(n, 1), arith.sub(arith.mul(kh, kw), 1))
+
+
+# -- memory traffic and roofline time (docs/roofline.md) ----------------------------------------
+
+
+def layer_flops(macs: Value, operations: Value = 0) -> Value:
+    """2 × mult-adds (a multiply and an add each) plus the operations counted apart (bias adds, bn,
+    activations, pooling, element-wise): the arithmetic of the roofline model."""
+    return arith.add(arith.mul(2, macs), operations)
+
+
+def roofline_time(kernel: Kernel, peak: Value, bandwidth: Value) -> Value:
+    """max(flops / peak, bytes / bandwidth): a kernel takes as long as its arithmetic at the peak rate
+    or its memory traffic at the full bandwidth, whichever is longer (Williams, Waterman, Patterson)."""
+    return arith.maximum(arith.div(kernel.flops, peak), arith.div(kernel.bytes, bandwidth))
+
+
+def standard_kernel(g: ConvGeometry, input_elements: Value, size: Value) -> Kernel:
+    """The geometry as one standard convolution: reads its weights and input, writes N·Do·Do' outputs."""
+    cost = standard_cost(g)
+    out = arith.product(g.n, g.ho, g.wo)
+    flops = layer_flops(cost.macs, out if g.bias else 0)
+    return Kernel(flops, arith.mul(size, arith.add(cost.params, arith.add(input_elements, out))))
+
+
+def separable_kernels(g: ConvGeometry, input_elements: Value, size: Value) -> tuple[Kernel, Kernel]:
+    """The geometry as a depthwise kernel and a pointwise kernel. The depthwise part writes its
+    M·Do·Do' output (the intermediate tensor) to memory and the pointwise part reads it back."""
+    dw, pw = separable_parts(g.m, g.n, g.kh, g.kw, g.ho, g.wo, g.bias)
+    between = arith.product(g.m, g.ho, g.wo)
+    out = arith.product(g.n, g.ho, g.wo)
+    depthwise = Kernel(layer_flops(dw.macs, between if g.bias else 0),
+                       arith.mul(size, arith.add(dw.params, arith.add(input_elements, between))))
+    pointwise = Kernel(layer_flops(pw.macs, out if g.bias else 0),
+                       arith.mul(size, arith.add(pw.params, arith.add(between, out))))
+    return depthwise, pointwise
+
+
+def fused_kernel(first: Kernel, second: Kernel, on_chip_bytes: Value) -> Kernel:
+    """Two kernels run as one, the tensor between them (`on_chip_bytes`) kept on chip: the arithmetic
+    adds up, and the tensor is neither written nor read back."""
+    return Kernel(arith.add(first.flops, second.flops),
+                  arith.sub(arith.add(first.bytes, second.bytes), arith.mul(2, on_chip_bytes)))
+
+
+def separable_fused_kernel(g: ConvGeometry, input_elements: Value, size: Value) -> Kernel:
+    """The depthwise and pointwise kernels fused: the intermediate M·Do·Do' tensor stays on chip."""
+    dw, pw = separable_kernels(g, input_elements, size)
+    return fused_kernel(dw, pw, arith.mul(size, arith.product(g.m, g.ho, g.wo)))

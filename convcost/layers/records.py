@@ -139,3 +139,10 @@ def collector(rules: list[Rule]) -> Callable[..., Callable[[Infer], Infer]]:
         return deco
 
     return rule
+
+
+class Kernel(NamedTuple):
+    """One roofline: the arithmetic a kernel does and the bytes it moves to and from memory."""
+
+    flops: Value
+    bytes: Value

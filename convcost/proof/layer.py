@@ -85,7 +85,7 @@ def agreement_section(layer: Any, values: Mapping[str, sp.Expr], *, bias: bool) 
 
 
 def prove_layer(
-    report: Any, name: str, *, source: str, bias: bool = False, multipliers: bool = False
+    report: Any, name: str, *, source: str, bias: bool = False, multipliers: bool = False, roofline=None
 ) -> Proof:
     """The derivation with one analyzed layer's dimensions, plus a check that it agrees with ``analyze``."""
     layer, values = layer_values(report, name)
@@ -98,4 +98,5 @@ def prove_layer(
         multipliers=multipliers,
         extra=(section,),
         layer=LayerRef(source=source, name=layer.name, kind=str(layer.kind)),
+        roofline=roofline,
     )

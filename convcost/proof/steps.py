@@ -100,7 +100,11 @@ def subs_evaluated(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Exp
 
 
 def _is_zero(expr: sp.Expr) -> bool | None:
-    """Whether ``expr`` is identically zero; rational functions are settled exactly by ``cancel``."""
+    """Whether ``expr`` is identically zero; rational functions are settled exactly by ``cancel``.
+    Maxima and minima (the roofline's) are written with absolute values first, max(a, b) =
+    (a + b + |a - b|)/2, which sympy can scale by positive factors and cancel."""
+    if expr.has(sp.Max, sp.Min):
+        expr = expr.rewrite(sp.Abs)
     expr = sp.expand(expr.doit())
     if expr.is_zero is not None:
         return expr.is_zero

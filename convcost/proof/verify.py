@@ -26,6 +26,7 @@ from .formulas import (
     STANDARD_PARAMS,
     STANDARD_PARAMS_BIAS,
 )
+from .roofline import RooflineInput, RooflineResult, roofline_result
 from .steps import Claim, Condition, Section, Step, subs_evaluated
 from .symbols import SYMBOLS, VALUE_NAMES
 
@@ -75,6 +76,7 @@ class Proof:
     cheaper_when_values: Condition  # ... with the numbers substituted
     cheaper: bool | None  # decided by the numbers, or None
     layer: LayerRef | None = None
+    roofline: RooflineResult | None = None  # with --roofline: the times and when separable is faster
 
     @property
     def steps(self) -> tuple[CheckedStep, ...]:
@@ -124,10 +126,13 @@ def prove(
     multipliers: bool = False,
     extra: tuple[Section, ...] = (),
     layer: LayerRef | None = None,
+    roofline: RooflineInput | None = None,
 ) -> Proof:
     """Build the derivation, put in ``values`` (names from :data:`VALUE_NAMES`), verify every step.
 
     ``extra`` sections (already specialised, e.g. agreement with ``analyze``) are appended and verified too.
+    With ``roofline`` (the dtype's size and the device's numbers, any of them may be absent) the roofline
+    sections are added (proof/roofline.py) with those numbers put in.
     Raises ConvcostError for an unknown name or a value that is not a positive integer.
     """
     given: dict[str, sp.Expr] = {}
@@ -140,10 +145,17 @@ def prove(
             given[name] = _sympy_value(name, value)
     given = {name: given[name] for name in VALUE_NAMES if name in given}
     subs = {SYMBOLS[name]: value for name, value in given.items()}
+    step_subs = subs
+    if roofline is not None:
+        from .roofline import roofline_sections
+
+        extra = (*roofline_sections(), *extra)
+        step_subs = {**subs, **roofline.substitutions()}
 
     sections = []
     for number, section in enumerate((*derivation(bias=bias, multipliers=multipliers), *extra), start=1):
-        steps = tuple(_check(f"{number}.{i}", step, subs) for i, step in enumerate(section.steps, start=1))
+        steps = tuple(_check(f"{number}.{i}", step, step_subs)
+                      for i, step in enumerate(section.steps, start=1))
         sections.append(CheckedSection(number, section.key, section.title, steps))
 
     std_params = STANDARD_PARAMS_BIAS if bias else STANDARD_PARAMS
@@ -166,6 +178,7 @@ def prove(
         cheaper_when_values=cheaper_values,
         cheaper=cheaper_values.decide(),
         layer=layer,
+        roofline=None if roofline is None else roofline_result(roofline, subs),
     )
 
 

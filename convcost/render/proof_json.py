@@ -12,8 +12,10 @@ from typing import Any
 import sympy as sp
 
 from ..proof import CheckedStep, Proof
+from ..proof.roofline import ROOFLINE_MEANINGS
 from ..proof.steps import Equivalence, Step
 from ..proof.symbols import MEANINGS
+from ..symbolic.arith import to_sympy
 from . import DEFAULT_OPTIONS, RenderOptions
 from .proof_notation import render_claim, sympy_syntax
 
@@ -70,6 +72,40 @@ def to_data(proof: Proof) -> dict[str, Any]:
         "cheaper_when_values": sympy_syntax(proof.cheaper_when_values),
         "cheaper": proof.cheaper,
         "verified": proof.verified,
+        **_roofline(proof),
+    }
+
+
+def _roofline(proof: Proof) -> dict[str, Any]:
+    """`time_ratio`, `time_ratio_fused` and the `roofline` details (with --roofline only)."""
+    r = proof.roofline
+    if r is None:
+        return {}
+    g = r.given
+    return {
+        "time_ratio": sympy_syntax(r.time_ratio),
+        "time_ratio_fused": sympy_syntax(r.time_ratio_fused),
+        "roofline": {
+            "symbols": ROOFLINE_MEANINGS,
+            "dtype": g.dtype, "element_bytes": g.size, "device": g.device,
+            "peak_flops": None if g.peak is None else _value(to_sympy(g.peak)),
+            "bandwidth": None if g.bandwidth is None else _value(to_sympy(g.bandwidth)),
+            "ridge_point": _value(to_sympy(g.ridge) if g.ridge is not None else to_sympy(g.peak) / to_sympy(
+                g.bandwidth)) if g.ridge is not None or g.peak is not None else None,
+            "standard_time": _value(r.standard_time),
+            "separable_time": _value(r.separable_time),
+            "separable_time_fused": _value(r.separable_time_fused),
+            "faster_when": sympy_syntax(r.faster_when),
+            "faster_when_values": sympy_syntax(r.faster_when_values),
+            "faster": r.faster,
+            "faster_fused_when": sympy_syntax(r.faster_fused_when),
+            "faster_fused_when_values": sympy_syntax(r.faster_fused_when_values),
+            "faster_fused": r.faster_fused,
+            "cheaper_when": sympy_syntax(r.cheaper_when),
+            "memory_bound_faster_when": sympy_syntax(r.memory_bound_when),
+            "intensities": {k: _value(v) for k, v in r.intensities.items()},
+            "bounds": r.bounds,
+        },
     }
 
 

@@ -16,9 +16,14 @@ from .proof_notation import (
     latex_math,
     render_claim,
 )
-from .proof_prose import failed_sentence, result_sentences
+from .proof_prose import failed_sentence, result_sentences, roofline_sentences
 
 TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
+
+
+def latex_escape_text(sentence: str) -> str:
+    """The roofline sentences' few non-math characters in LaTeX (math is already in \\( \\))."""
+    return sentence.replace("≈", r"\(\approx\)")
 
 
 def _inline(item: object) -> str:
@@ -84,6 +89,8 @@ def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     out.append(r"\begin{itemize}")
     sentences = result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)")
     out += [rf"\item {sentence}" for sentence in sentences]
+    out += [rf"\item {latex_escape_text(sentence)}"
+            for sentence in roofline_sentences(proof, lambda e: rf"\({latex_math(e)}\)")]
     if proof.verified:
         out.append(rf"\item All {len(proof.steps)} steps verified by sympy.")
     else:

@@ -12,7 +12,7 @@ from .proof_notation import (
     latex_math,
     render_claim,
 )
-from .proof_prose import failed_sentence, result_sentences
+from .proof_prose import failed_sentence, result_sentences, roofline_sentences
 
 TITLE = "Standard versus depthwise-separable convolution: the cost derivation"
 
@@ -82,6 +82,7 @@ def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             out += _step(checked)
     out += ["## Result", ""]
     out += [f"- {sentence}" for sentence in result_sentences(proof, lambda m: f"${m}$", "×")]
+    out += [f"- {sentence}" for sentence in roofline_sentences(proof, lambda e: f"${latex_math(e)}$")]
     if proof.verified:
         out.append(f"- All {len(proof.steps)} steps verified by sympy.")
     else:

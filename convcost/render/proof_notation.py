@@ -64,6 +64,10 @@ class _LinearPrinter(StrPrinter):
         return super()._print_Pow(e, rational)
 
 
+    def _print_Max(self, e: sp.Max) -> str:
+        return "max(" + ", ".join(self._print(a) for a in e.args) + ")"
+
+
 _LINEAR = _LinearPrinter()
 
 
@@ -94,6 +98,10 @@ class _UnicodePrinter(PrettyPrinter):
                 numerator.append(item)
         top = prettyForm.__mul__(*[self._print(x) for x in numerator or [sp.S.One]])
         return top / prettyForm.__mul__(*[self._print(x) for x in denominator]) if denominator else top
+
+    def _print_Max(self, e: sp.Max) -> prettyForm:
+        # sympy's own prints the arguments with str(), which shows the stand-in symbols' names
+        return prettyForm(*stringPict.next(prettyForm("max"), self._print_seq(e.args, "(", ")")))
 
 
 _UNICODE = _UnicodePrinter({"use_unicode": True, "wrap_line": False})

@@ -14,6 +14,7 @@ from ..proof.steps import Equation, Equivalence, Step
 from ..proof.symbols import MEANINGS, VALUE_NAMES
 from . import DEFAULT_OPTIONS, RenderOptions
 from .proof_notation import UNICODE_NAMES, render_claim, unicode_inline, unicode_row
+from .proof_prose import roofline_sentences
 
 _OPS = {"=": "=", ">": ">", "<=>": "⟺"}
 
@@ -96,6 +97,8 @@ def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     console.print(Text("Result", style="bold underline"))
     console.print(_ratio_line(proof))
     console.print(_cheaper_line(proof))
+    for sentence in roofline_sentences(proof, unicode_inline):
+        console.print(sentence)
     steps = proof.steps
     if proof.verified:
         console.print(Text(f"All {len(steps)} steps verified by sympy.", style="green"))

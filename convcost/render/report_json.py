@@ -8,7 +8,7 @@ from typing import Any
 
 from ..analysis.report import Cost, LayerReport, Report
 from ..symbolic.display import exact, exact_str
-from . import DEFAULT_OPTIONS, RenderOptions
+from . import DEFAULT_OPTIONS, RenderOptions, roofline_json
 
 SCHEMA = 1
 
@@ -47,6 +47,7 @@ def _layer(row: LayerReport) -> dict[str, Any]:
     if len(row.parts) > 1:
         out["parts"] = [{"kind": p.label, "params": exact(p.params), "macs": exact(p.macs)}
                         for p in row.parts]
+    roofline_json.add_layer(out, row)
     return out
 
 
@@ -56,7 +57,7 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def _document(report: Report, layers: list) -> dict[str, Any]:
     t = report.totals
-    return {
+    doc = {
         "schema": SCHEMA,
         "name": report.name,
         "source": report.source,
@@ -78,6 +79,8 @@ def _document(report: Report, layers: list) -> dict[str, Any]:
         ],
         "warnings": list(report.warnings),
     }
+    roofline_json.add_document(doc, report)
+    return doc
 
 
 _LINE = json.JSONEncoder(separators=(", ", ": "), check_circular=False).encode  # json.dumps(..., separators)
@@ -105,7 +108,8 @@ class _Lines:
         # The ratios by identity: hashing a Fraction runs Python code, and one object always has
         # one text (the rows keep every ratio alive while we render, so no id is reused).
         key = (row.input_shapes, row.output, row.params, row.macs, tuple(row.counters.items()), row.standard,
-               row.separable, id(row.ratio), id(row.params_ratio), row.geometry, row.pair is None, row.parts)
+               row.separable, id(row.ratio), id(row.params_ratio), row.geometry, row.pair is None, row.parts,
+               row.memory, row.roofline)
         template = self.templates.get(key)
         if template is None:
             self.templates[key] = ()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..analysis.report import Report
-from ..symbolic.display import decimal, grouped, human, percent, shape
+from ..symbolic.display import decimal, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
-from .view import LAYER_COLUMNS, Column, build
+from .roofline_text import device_line, time_cells
+from .view import Column, build
 
-_FORMAT = {"text": str, "shape": shape, "count": grouped, "approx": human, "ratio": decimal}
-_NUMBERS = ("count", "approx", "ratio")  # right-aligned columns
+_FORMAT = {"text": str, "shape": shape, "count": grouped, "approx": human, "ratio": decimal,
+           "seconds": seconds}
+_NUMBERS = ("count", "approx", "ratio", "seconds")  # right-aligned columns
 
 
 def _cell(column: Column, value) -> str:
@@ -25,16 +27,21 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     if view.symbols:
         lines += [f"Symbolic: {', '.join(view.symbols)}", ""]
     lines += [f"Input: {shape(view.input)}", ""]
-    lines += [_row(c.title for c in LAYER_COLUMNS), _row("---:" if c.kind in _NUMBERS else "---"
-                                                         for c in LAYER_COLUMNS)]
+    if view.roofline is not None:
+        lines += [device_line(view.roofline), ""]
+    lines += [_row(c.title for c in view.columns), _row("---:" if c.kind in _NUMBERS else "---"
+                                                        for c in view.columns)]
     for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in LAYER_COLUMNS]
+        cells = [_cell(c, row.cells.get(c.key)) for c in view.columns]
         if row.part:
             cells = [f"↳ {cell}" if c.key == "op" else cell
-                     for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
+                     for c, cell in zip(view.columns, cells, strict=True)]
         lines.append(_row(cells))
-    lines += ["", "## Totals", "", _row(("network", "params", "mult-adds")), _row(("---", "---:", "---:"))]
-    lines += [_row((label, grouped(cost.params), grouped(cost.macs))) for label, cost in view.totals]
+    extra = time_cells(view, 0)[0]
+    lines += ["", "## Totals", "", _row(("network", "params", "mult-adds", *extra)),
+              _row(("---", "---:", "---:", *("---:" for _ in extra)))]
+    lines += [_row((label, grouped(cost.params), grouped(cost.macs), *time_cells(view, i)[1]))
+              for i, (label, cost) in enumerate(view.totals)]
     lines += ["", "## By kind", "", _row(("kind", "mult-adds", "%", "params", "%")),
               _row(("---", "---:", "---:", "---:", "---:"))]
     for k in view.kinds:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..analysis.report import Report
-from ..symbolic.display import decimal, grouped, human, percent, shape
+from ..symbolic.display import decimal, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
-from .view import LAYER_COLUMNS, Column
+from .roofline_text import device_line, time_cells
+from .view import Column
 from .view import build as build_view
 
-_FORMAT = {"text": str, "shape": shape, "count": human, "approx": human, "ratio": decimal}
+_FORMAT = {"text": str, "shape": shape, "count": human, "approx": human, "ratio": decimal, "seconds": seconds}
 
 
 def _cell(column: Column, value) -> str:
@@ -23,27 +24,32 @@ def build(report: Report) -> list:
     view = build_view(report)
     title = view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else "")
     layers = Table(title=title, title_justify="left", header_style="bold")
-    for column in LAYER_COLUMNS:
+    for column in view.columns:
         layers.add_column(column.title, justify="right" if column.right else "left", no_wrap=True)
     for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in LAYER_COLUMNS]
+        cells = [_cell(c, row.cells.get(c.key)) for c in view.columns]
         if row.part:
             cells = [Text(f"  {cell}", style="dim") if c.key == "op" else Text(cell, style="dim") if cell
-                     else cell for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
+                     else cell for c, cell in zip(view.columns, cells, strict=True)]
         layers.add_row(*cells)
     totals = Table(title="network totals", title_justify="left", header_style="bold")
     totals.add_column("version")
     totals.add_column("params", justify="right")
     totals.add_column("mult-adds", justify="right")
     totals.add_column("exact mult-adds", justify="right")
-    for label, cost in view.totals:
-        totals.add_row(label, human(cost.params), human(cost.macs), grouped(cost.macs))
+    for title in time_cells(view, 0)[0]:
+        totals.add_column(title, justify="right")
+    for i, (label, cost) in enumerate(view.totals):
+        totals.add_row(label, human(cost.params), human(cost.macs), grouped(cost.macs),
+                       *time_cells(view, i)[1])
     kinds = Table(title="by kind", title_justify="left", header_style="bold")
     for col in ("kind", "mult-adds", "% mult-adds", "params", "% params"):
         kinds.add_column(col, justify="left" if col == "kind" else "right")
     for k in view.kinds:
         kinds.add_row(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
     out: list = [layers, totals, kinds]
+    if view.roofline is not None:
+        out.insert(0, Text(device_line(view.roofline), style="dim"))
     if view.counters:
         out.append(Text("not in mult-adds: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
                         style="dim"))
@@ -52,13 +58,14 @@ def build(report: Report) -> list:
     return out
 
 
-WIDTH = 160  # columns when the output is not a terminal (a file, a pipe)
+WIDTH = 160  # columns when the output is not a terminal (a file, a pipe); 200 with --device
 
 
 def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     from rich.console import Console
 
-    console = Console(width=options.width or WIDTH, record=True, force_terminal=options.color,
+    width = options.width or (WIDTH + 40 if report.roofline is not None else WIDTH)  # 4 more columns
+    console = Console(width=width, record=True, force_terminal=options.color,
                       color_system="standard" if options.color else None, highlight=False, soft_wrap=False)
     with console.capture() as cap:
         for item in build(report):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..analysis.report import Cost, KindShare, LayerReport, Report
+from ..analysis.roofline import NetworkTime
 from ..layers.records import COUNTERS
 from ..symbolic.arith import Value
 from ..symbolic.display import pair
@@ -37,10 +38,19 @@ LAYER_COLUMNS = (
     Column("separable_macs", "as separable", "approx", True),
     Column("ratio", "sep/std", "ratio", True),
 )
+# With a device (--device): the time ratio beside the mult-add ratio, then time, bound and intensity.
+ROOFLINE_COLUMNS = (
+    Column("time_ratio", "time sep/std", "ratio", True),
+    Column("time", "time", "seconds", True),
+    Column("bound_shown", "bound", "text"),
+    Column("intensity", "FLOP/B", "approx", True),
+)
 
 # The machine-readable columns of CSV (every cell exact).
 RECORD_KEYS = ("index", "name", "kind", "from", "input", "output", "params", "macs", *COUNTERS,
                "standard_params", "standard_macs", "separable_params", "separable_macs", "ratio", "pair")
+ROOFLINE_RECORD_KEYS = ("weights_bytes", "inputs_bytes", "outputs_bytes", "flops", "bytes", "intensity",
+                        "time_s", "bound", "standard_time_s", "separable_time_s", "time_ratio", "fused_into")
 
 
 class Row(NamedTuple):
@@ -60,6 +70,10 @@ class View(NamedTuple):
     kinds: tuple[KindShare, ...]
     counters: tuple[tuple[str, Value], ...]  # the network's counters that are not zero
     warnings: tuple[str, ...]
+    columns: tuple[Column, ...] = LAYER_COLUMNS  # the layer table's columns
+    record_keys: tuple[str, ...] = RECORD_KEYS  # CSV's columns
+    roofline: NetworkTime | None = None  # with a device: the network's times
+    times: tuple[Value, ...] = ()  # with a device: the time of each version in `totals`
 
 
 def op_summary(kind: str, attrs: Mapping[str, Any]) -> str:
@@ -85,6 +99,22 @@ def _layer_cells(r: LayerReport) -> dict[str, Any]:
     if r.standard is not None:
         cells.update(standard_params=r.standard.params, standard_macs=r.standard.macs,
                      separable_params=r.separable.params, separable_macs=r.separable.macs, ratio=r.ratio)
+    t = r.roofline
+    if t is not None:
+        m = r.memory
+        cells.update(weights_bytes=m.weights, inputs_bytes=m.inputs, outputs_bytes=m.outputs, flops=t.flops,
+                     bytes=t.bytes, intensity=t.intensity, time_s=t.time_s, time=t.time_s, bound=t.bound,
+                     standard_time_s=t.standard_time, separable_time_s=t.separable_time,
+                     time_ratio=t.time_ratio, fused_into=t.fused_into,
+                     bound_shown=t.bound if t.fused_into is None else f"fused into {t.fused_into}")
+    return cells
+
+
+def _part_cells(r: LayerReport, i: int, p) -> dict[str, Any]:
+    cells = {"op": p.label, "params": p.params, "macs": p.macs}
+    if r.roofline is not None and r.roofline.parts:
+        t = r.roofline.parts[i]
+        cells.update(time=t.time_s, bound_shown=t.bound, intensity=t.intensity)
     return cells
 
 
@@ -94,10 +124,16 @@ def build(report: Report) -> View:
     for r in report.layers:
         rows.append(Row(_layer_cells(r)))
         if len(r.parts) > 1:
-            rows += [Row({"op": p.label, "params": p.params, "macs": p.macs}, part=True) for p in r.parts]
+            rows += [Row(_part_cells(r, i, p), part=True) for i, p in enumerate(r.parts)]
     t = report.totals
     totals = (("as written", Cost(t.params, t.macs)), ("all standard", t.standard),
               ("separable where cheaper", t.separable))
     counters = tuple((name, v) for name, v in t.counters.items() if v != 0)
-    return View(report.name, report.symbols, report.input, tuple(rows), totals, report.by_kind, counters,
+    view = View(report.name, report.symbols, report.input, tuple(rows), totals, report.by_kind, counters,
                 report.warnings)
+    n = report.roofline
+    if n is None:
+        return view
+    return view._replace(columns=LAYER_COLUMNS + ROOFLINE_COLUMNS,
+                         record_keys=RECORD_KEYS + ROOFLINE_RECORD_KEYS,
+                         roofline=n, times=(n.time_s, n.standard_time, n.separable_time))

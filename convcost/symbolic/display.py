@@ -108,3 +108,15 @@ def exact_text(v: Value) -> str:
         if d == 1 and v.denominator <= 10**6:
             return str(Decimal(v.numerator) / Decimal(v.denominator))
     return str(v)
+
+
+def seconds(v: Value) -> str:
+    """A time for reading: 0.0001024 -> '102.4 µs', 0.0375 -> '37.5 ms' (exact values are in JSON)."""
+    if not is_number(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    for scale, unit in ((1, "s"), (Fraction(1, 10**3), "ms"), (Fraction(1, 10**6), "µs")):
+        if abs(v) >= scale:
+            return f"{float(Fraction(v) / scale):.4g} {unit}"
+    return f"{float(Fraction(v) * 10**9):.4g} ns"
