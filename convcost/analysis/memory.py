@@ -11,33 +11,13 @@ A `separable` layer also holds its depthwise output (the intermediate tensor) wh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from ..devices import DTYPE_BYTES
 from ..layerfile.model import INPUT
 from ..symbolic import arith
 from ..symbolic.arith import Value
 from .engine import order
-
-if TYPE_CHECKING:
-    from .report import LayerReport, Report
-
-
-class LayerMemory(NamedTuple):
-    """A layer's bytes at the report's element size."""
-
-    weights: Value  # its parameters
-    inputs: Value  # every tensor it reads
-    outputs: Value  # what it writes
-    intermediate: Value = 0  # a `separable` layer's depthwise output, written and read inside it
-
-
-class NetworkMemory(NamedTuple):
-    dtype: str
-    element_bytes: int
-    weights: Value  # every parameter
-    peak_activations: Value  # the largest sum of live tensors (see the module's docstring)
-    peak_layer: str | None  # the first layer where the peak is reached (None when symbols leave it open)
+from .report import LayerMemory, LayerReport, NetworkMemory, Report
 
 
 def elements(shape: tuple) -> Value:

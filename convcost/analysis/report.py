@@ -9,11 +9,75 @@ from ..errors import Location
 from ..layers.records import ConvGeometry, Cost, Part
 from ..symbolic.arith import Value, product
 
-if TYPE_CHECKING:  # the records of memory.py and roofline.py, which import nothing from here
-    from .memory import LayerMemory, NetworkMemory
-    from .roofline import LayerTime, NetworkTime
+if TYPE_CHECKING:
+    from ..devices import Device
+    from ..layers.records import Kernel
 
-__all__ = ["Cost", "KindShare", "LayerReport", "Report", "Totals"]
+__all__ = ["Cost", "KindShare", "LayerMemory", "LayerReport", "LayerTime", "NetworkMemory", "NetworkTime",
+           "PartTime", "Report", "Totals"]
+
+
+# -- memory (computed by memory.py) and times on a device (roofline.py) -----------------------------
+
+
+class LayerMemory(NamedTuple):
+    """A layer's bytes at the report's element size."""
+
+    weights: Value  # its parameters
+    inputs: Value  # every tensor it reads
+    outputs: Value  # what it writes
+    intermediate: Value = 0  # a `separable` layer's depthwise output, written and read inside it
+
+
+class NetworkMemory(NamedTuple):
+    dtype: str
+    element_bytes: int
+    weights: Value  # every parameter
+    peak_activations: Value  # the largest sum of live tensors (see the module's docstring)
+    peak_layer: str | None  # the first layer where the peak is reached (None when symbols leave it open)
+
+
+class PartTime(NamedTuple):
+    """One kernel of a layer that runs as several (a `separable` layer's depthwise and pointwise)."""
+
+    flops: Value
+    bytes: Value
+    time_s: Value
+    bound: str | None
+    intensity: Value | None  # flops / bytes
+
+
+class LayerTime(NamedTuple):
+    flops: Value  # the layer's own arithmetic: 2 × macs + its counters
+    bytes: Value  # bytes moved by the kernel(s) charged to this layer (0 when fused into another)
+    intensity: Value | None  # flops / bytes of that kernel (FLOP per byte)
+    time_s: Value
+    bound: str | None  # "compute" or "memory"; None when the symbols leave it open
+    standard_time: Value | None = None  # conv layers: the standard alternative's time
+    separable_time: Value | None = None  # ... and the separable alternative's
+    time_ratio: Value | None = None  # separable_time / standard_time
+    parts: tuple[PartTime, ...] = ()  # a `separable` layer's kernels (unfused)
+    fused_into: str | None = None  # --fuse: the layer whose kernel runs this one
+    standard_kernel: Kernel | None = None  # conv layers: the standard alternative's flops and bytes
+    separable_kernel: Kernel | None = None  # ... the separable one's (both kernels together, unfused)
+
+
+class NetworkTime(NamedTuple):
+    device: Device
+    dtype: str
+    fuse: bool
+    peak: Value  # FLOP/s at dtype
+    bandwidth: Value  # bytes/s
+    flops: Value  # every layer's flops
+    time_s: Value  # as written
+    standard_time: Value  # every separable unit replaced by its standard convolution
+    separable_time: Value  # every standard convolution replaced where separable is cheaper
+
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
 
 
 class LayerReport(NamedTuple):

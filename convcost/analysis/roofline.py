@@ -13,7 +13,7 @@ other layers of the group show 0 and the name of that layer (`fused_into`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..devices import DTYPE_BYTES, Device
 from ..layers.formulas import (
@@ -31,48 +31,9 @@ from ..symbolic.arith import Value
 from .alternatives import ratio, separable_cheaper
 from .engine import order
 from .memory import elements, intermediate_elements
-
-if TYPE_CHECKING:
-    from .report import LayerReport, Report
+from .report import LayerReport, LayerTime, NetworkTime, PartTime, Report
 
 COMPUTE, MEMORY = "compute", "memory"
-
-
-class PartTime(NamedTuple):
-    """One kernel of a layer that runs as several (a `separable` layer's depthwise and pointwise)."""
-
-    flops: Value
-    bytes: Value
-    time_s: Value
-    bound: str | None
-    intensity: Value | None  # flops / bytes
-
-
-class LayerTime(NamedTuple):
-    flops: Value  # the layer's own arithmetic: 2 × macs + its counters
-    bytes: Value  # bytes moved by the kernel(s) charged to this layer (0 when fused into another)
-    intensity: Value | None  # flops / bytes of that kernel (FLOP per byte)
-    time_s: Value
-    bound: str | None  # "compute" or "memory"; None when the symbols leave it open
-    standard_time: Value | None = None  # conv layers: the standard alternative's time
-    separable_time: Value | None = None  # ... and the separable alternative's
-    time_ratio: Value | None = None  # separable_time / standard_time
-    parts: tuple[PartTime, ...] = ()  # a `separable` layer's kernels (unfused)
-    fused_into: str | None = None  # --fuse: the layer whose kernel runs this one
-    standard_kernel: Kernel | None = None  # conv layers: the standard alternative's flops and bytes
-    separable_kernel: Kernel | None = None  # ... the separable one's (both kernels together, unfused)
-
-
-class NetworkTime(NamedTuple):
-    device: Device
-    dtype: str
-    fuse: bool
-    peak: Value  # FLOP/s at dtype
-    bandwidth: Value  # bytes/s
-    flops: Value  # every layer's flops
-    time_s: Value  # as written
-    standard_time: Value  # every separable unit replaced by its standard convolution
-    separable_time: Value  # every standard convolution replaced where separable is cheaper
 
 
 class _Device:
