@@ -69,6 +69,9 @@ class Report(NamedTuple):
     totals: Totals
     by_kind: tuple[KindShare, ...]
     warnings: tuple[str, ...] = ()
+    # The counting convention of `params`, `macs` and the alternatives (docs/conventions.md). Under
+    # any but "paper", convcost.conventions.apply has re-counted them and `by_kind` groups all layers.
+    convention: str = "paper"
 
     def layer(self, name: str) -> LayerReport:
         for layer in self.layers:
