@@ -7,17 +7,18 @@ import sys
 import click
 
 from ..render import ReportFormat
-from .options import network_options
+from .options import convention_option, network_options
 
 
 @click.command()
 @network_options
+@convention_option
 @click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in ReportFormat]),
               default=ReportFormat.TABLE.value, show_default=True,
               help="Output format. JSON and CSV are exact; the table rounds big numbers.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
-def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
+def analyze(source: str, network: dict, convention: str, fmt: str, output: str | None) -> None:
     """Per-layer and total parameters and mult-adds of a network, each conv layer beside its
     standard and depthwise-separable alternatives.
 
@@ -29,11 +30,12 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
       convcost analyze mobilenet_v1
       convcost analyze mobilenet_v1 --set alpha=0.75 --set res=160 --format json
       convcost analyze mobilenet_v1 --symbolic alpha --format markdown
+      convcost analyze resnet18 --convention fvcore
     """
     from ..api import analyze as run
     from ..render import render
 
-    report = run(source, **network)
+    report = run(source, **network, convention=convention)
     fmt_ = ReportFormat(fmt)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console

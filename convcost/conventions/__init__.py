@@ -7,7 +7,9 @@ re-counted in it (what `--convention` shows); `compare(report)` puts every conve
 
 from __future__ import annotations
 
-from .count import Counted, LayerCount, count, get
-from .table import CONVENTIONS, DEFAULT, NAMES, Convention, Term
+from .apply import apply
+from .count import Counted, LayerCount, checked_convention, count, get
+from .table import CONVENTIONS, DEFAULT, NAMES, Convention, Term, count_title, headline, params_title
 
-__all__ = ["CONVENTIONS", "DEFAULT", "NAMES", "Convention", "Counted", "LayerCount", "Term", "count", "get"]
+__all__ = ["CONVENTIONS", "DEFAULT", "NAMES", "Convention", "Counted", "LayerCount", "Term", "apply",
+           "checked_convention", "count", "count_title", "get", "headline", "params_title"]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..analysis.report import Report
+from ..errors import ConvcostError, did_you_mean, shown
 from ..symbolic import arith
 from ..symbolic.arith import Value
 from .facts import Layer, layers
@@ -46,9 +47,18 @@ class Counted(NamedTuple):
         return arith.sub(self.params, self.paper_params)
 
 
+def checked_convention(name: str) -> str:
+    """`name` if it is a convention; else a ConvcostError naming them (exit 2)."""
+    if name not in CONVENTIONS:
+        hint = did_you_mean(name, CONVENTIONS)
+        raise ConvcostError(f"unknown convention {shown(name)}",
+                            hint=(hint + " " if hint else "") + "conventions: " + ", ".join(CONVENTIONS))
+    return name
+
+
 def get(name: str) -> Convention:
-    """The convention of that name (the names are validated where the user gives them)."""
-    return CONVENTIONS[name]
+    """The convention of that name (ConvcostError for an unknown name)."""
+    return CONVENTIONS[checked_convention(name)]
 
 
 def matches(term: Term, layer: Layer) -> bool:

@@ -41,7 +41,7 @@ PARAMS = Term("weights, biases, batch norm scale and shift", "params")
 
 CONVENTIONS: dict[str, Convention] = {c.name: c for c in (
     Convention(
-        "paper", "MACs", "the papers (MobileNet, ResNet): conv + fc multiply-accumulates",
+        "paper", "MACs", "conv + fc multiply-accumulates, as the papers count them",
         "multiply-accumulates of the convolutions and fc layers, nothing else",
         (MACS,), (PARAMS,)),
     Convention(
@@ -57,7 +57,7 @@ CONVENTIONS: dict[str, Convention] = {c.name: c for c in (
          Term("batch norm without affine", "elements", 1, BN, PLAIN),
          Term("ReLU counted twice", "elements", 2, ("nn.ReLU",)),
          Term("ELU/GELU counted twice", "elements", 2, ("nn.ELU", "nn.GELU")),
-         Term("ReLU6/LeakyReLU", "elements", 1, ("nn.ReLU6", "nn.LeakyReLU")),
+         Term("ReLU6/LeakyReLU (module hook only)", "elements", 1, ("nn.ReLU6", "nn.LeakyReLU")),
          Term("SiLU (F.silu)", "elements", 1, ("nn.SiLU", "F.silu")),
          Term("functional activation", "elements", 1, ("F.relu", "F.relu6", "F.elu", "F.gelu")),
          Term("softmax", "elements", 1, ("nn.Softmax", "F.softmax")),
@@ -126,7 +126,7 @@ CONVENTIONS: dict[str, Convention] = {c.name: c for c in (
          Term("Mish as Softplus, Tanh, Mul ×153", "elements", 153, ("nn.Mish", "F.mish", "torch.mish")),
          Term("Tanh ×76", "elements", 76, ("nn.Tanh", "F.tanh", "torch.tanh")),
          Term("Softmax ×36", "elements", 36, ("nn.Softmax", "F.softmax", "torch.softmax")),
-         Term("pooling window", "window_ops", 1,
+         Term("MaxPool/AveragePool window", "window_ops", 1,
               ("nn.MaxPool2d", "F.max_pool2d", "nn.AvgPool2d", "F.avg_pool2d", "nn.AdaptiveAvgPool2d",
                "nn.AdaptiveMaxPool2d"), (("global", False),)),
          Term("GlobalAveragePool (one add per input)", "input_elements", 1,
@@ -151,3 +151,23 @@ CONVENTIONS: dict[str, Convention] = {c.name: c for c in (
 
 NAMES: tuple[str, ...] = tuple(CONVENTIONS)
 DEFAULT = "paper"
+
+
+def headline(name: str) -> str:
+    """What a table says of the convention in force: `thop, MACs: thop 0.1.1.post2209072238, ...`."""
+    c = CONVENTIONS[name]
+    return f"{c.name}, {c.unit}: {c.reproduces}"
+
+
+def count_title(name: str) -> str:
+    """The header of a count column: `mult-adds` in the paper's convention, else the unit and the
+    convention (`MACs (thop)`, `FLOPs`); never "FLOPs" for MACs."""
+    if name == DEFAULT:
+        return "mult-adds"
+    c = CONVENTIONS[name]
+    return c.unit if c.unit == "FLOPs" else f"{c.unit} ({c.name})"
+
+
+def params_title(name: str) -> str:
+    """The header of a params column: `params (keras)` where the convention counts parameters its own way."""
+    return "params" if CONVENTIONS[name].params == (PARAMS,) else f"params ({name})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..analysis.report import Report
 from ..symbolic.display import decimal, grouped, human, percent, shape
 from . import DEFAULT_OPTIONS, RenderOptions
-from .view import LAYER_COLUMNS, Column, build
+from .view import Column, build
 
 _FORMAT = {"text": str, "shape": shape, "count": grouped, "approx": human, "ratio": decimal}
 _NUMBERS = ("count", "approx", "ratio")  # right-aligned columns
@@ -24,25 +24,25 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     lines = [f"# {view.title}", ""]
     if view.symbols:
         lines += [f"Symbolic: {', '.join(view.symbols)}", ""]
-    lines += [f"Input: {shape(view.input)}", ""]
-    lines += [_row(c.title for c in LAYER_COLUMNS), _row("---:" if c.kind in _NUMBERS else "---"
-                                                         for c in LAYER_COLUMNS)]
+    lines += [f"Input: {shape(view.input)}", "", f"Convention: {view.convention}", ""]
+    columns = view.columns
+    lines += [_row(c.title for c in columns), _row("---:" if c.kind in _NUMBERS else "---" for c in columns)]
     for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in LAYER_COLUMNS]
+        cells = [_cell(c, row.cells.get(c.key)) for c in columns]
         if row.part:
             cells = [f"↳ {cell}" if c.key == "op" else cell
-                     for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
+                     for c, cell in zip(columns, cells, strict=True)]
         lines.append(_row(cells))
-    lines += ["", "## Totals", "", _row(("network", "params", "mult-adds")), _row(("---", "---:", "---:"))]
+    lines += ["", "## Totals", "", _row(("network", "params", view.count_title)), _row(("---", "---:", "---:"))]
     lines += [_row((label, grouped(cost.params), grouped(cost.macs))) for label, cost in view.totals]
-    lines += ["", "## By kind", "", _row(("kind", "mult-adds", "%", "params", "%")),
+    lines += ["", "## By kind", "", _row(("kind", view.count_title, "%", "params", "%")),
               _row(("---", "---:", "---:", "---:", "---:"))]
     for k in view.kinds:
         lines.append(_row((k.kind, grouped(k.macs), percent(k.macs_share), grouped(k.params),
                            percent(k.params_share))))
     if view.counters:
         counters = "; ".join(f"{name}: {grouped(v)}" for name, v in view.counters)
-        lines += ["", f"Not in mult-adds: {counters}."]
+        lines += ["", f"{view.counters_title.capitalize()}: {counters}."]
     for w in view.warnings:
         lines += ["", f"> warning: {w}"]
     return "\n".join(lines) + "\n"
