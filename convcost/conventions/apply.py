@@ -41,7 +41,8 @@ def apply(report: Report, name: str = DEFAULT) -> Report:
         new = row._replace(params=c.params, macs=c.count, parts=_parts(convention, layer, c))
         if row.standard is not None:
             standard, separable = _alternatives(convention, layer, c, by_name)
-            new = new._replace(standard=standard, separable=separable, ratio=ratio(separable.macs, standard.macs),
+            new = new._replace(standard=standard, separable=separable,
+                               ratio=ratio(separable.macs, standard.macs),
                                params_ratio=ratio(separable.params, standard.params))
             std_term, sep_term = _versions(row, written, standard, separable)
         rows.append(new)
@@ -118,7 +119,8 @@ def _by_kind(rows: Sequence[LayerReport], params: Value, macs: Value) -> tuple[K
     """Parameters and count grouped by what each layer is (its parts' labels, else its kind)."""
     groups: dict[str, list[Cost]] = {}
     for row in rows:
-        parts = [(p.label, Cost(p.params, p.macs)) for p in row.parts] or [(row.kind, Cost(row.params, row.macs))]
+        parts = ([(p.label, Cost(p.params, p.macs)) for p in row.parts]
+                 or [(row.kind, Cost(row.params, row.macs))])
         for label, cost in parts:
             groups.setdefault(label, []).append(cost)
     out = []

@@ -15,19 +15,20 @@ from ..analysis.report import LayerReport, Report
 from ..symbolic import arith
 from ..symbolic.arith import Value
 
-# An activation kind as a module, as a torch.nn.functional call, and as a torch function or tensor method.
-ACTIVATION_CALLS: Mapping[str, tuple[str, str, str]] = {
+# An activation kind as a module, as a torch.nn.functional call, and as a torch function or tensor
+# method (only the kinds that layers/other.py lets the layer file write as `torch: torch`).
+ACTIVATION_CALLS: Mapping[str, tuple[str, ...]] = {
     "relu": ("nn.ReLU", "F.relu", "torch.relu"),
     "relu6": ("nn.ReLU6", "F.relu6", "torch.clamp"),
-    "leakyrelu": ("nn.LeakyReLU", "F.leaky_relu", "torch.leaky_relu"),
-    "elu": ("nn.ELU", "F.elu", "torch.elu"),
-    "gelu": ("nn.GELU", "F.gelu", "torch.gelu"),
+    "leakyrelu": ("nn.LeakyReLU", "F.leaky_relu"),
+    "elu": ("nn.ELU", "F.elu"),
+    "gelu": ("nn.GELU", "F.gelu"),
     "sigmoid": ("nn.Sigmoid", "F.sigmoid", "torch.sigmoid"),
-    "hsigmoid": ("nn.Hardsigmoid", "F.hardsigmoid", "torch.hardsigmoid"),
-    "hswish": ("nn.Hardswish", "F.hardswish", "torch.hardswish"),
-    "swish": ("nn.SiLU", "F.silu", "torch.silu"),
-    "silu": ("nn.SiLU", "F.silu", "torch.silu"),
-    "mish": ("nn.Mish", "F.mish", "torch.mish"),
+    "hsigmoid": ("nn.Hardsigmoid", "F.hardsigmoid"),
+    "hswish": ("nn.Hardswish", "F.hardswish"),
+    "swish": ("nn.SiLU", "F.silu"),
+    "silu": ("nn.SiLU", "F.silu"),
+    "mish": ("nn.Mish", "F.mish"),
     "tanh": ("nn.Tanh", "F.tanh", "torch.tanh"),
     "softmax": ("nn.Softmax", "F.softmax", "torch.softmax"),
 }
@@ -150,7 +151,8 @@ def _layer(row: LayerReport, by_name: Mapping[str, LayerReport], readers: Mappin
         # (input area / output area + 1) per output element, as thop's count_adap_avgpool
         area_in = arith.product(*row.input[1:])
         area_out = arith.product(*row.output[1:])
-        q["adaptive_window_plus_one"] = arith.floor(arith.mul(arith.add(arith.div(area_in, area_out), 1), out))
+        per_output = arith.add(arith.div(area_in, area_out), 1)
+        q["adaptive_window_plus_one"] = arith.floor(arith.mul(per_output, out))
     if row.kind == "softmax":
         features = row.input[0]
         q["softmax_exp_add_div"] = arith.mul(arith.div(out, features), arith.sub(arith.mul(3, features), 1))

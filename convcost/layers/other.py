@@ -107,14 +107,26 @@ ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid
                "silu", "mish", "tanh", "softmax")
 
 
-@rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:], transparent=True, settings=(_torch(
-    "module,functional,torch",
-    "as PyTorch computes it: module (nn.ReLU, nn.SiLU, ...), functional (F.relu, F.silu, ...), torch "
-    "(torch.relu, torch.sigmoid, x.relu(), ...)"),))
+# Activations that PyTorch also offers as torch functions and tensor methods (torch.relu, x.sigmoid()).
+TENSOR_ACTIVATIONS = ("relu", "relu6", "sigmoid", "tanh", "softmax")
+_ACTIVATION_TORCH = {
+    True: _torch("module,functional,torch",
+                 "as PyTorch computes it: module (nn.ReLU, ...), functional (F.relu, ...), torch "
+                 "(torch.relu, x.relu(); relu6: torch.clamp(x, 0, 6))"),
+    False: _torch("module,functional",
+                  "as PyTorch computes it: module (nn.SiLU, ...), functional (F.silu, ...)"),
+}
+
+
 def activation(attrs, inputs):
     """An element-wise activation: one activation_op per element, no parameters."""
     shape = inputs[0]
     return Outcome(shape, counters={"activation_ops": elements(shape)})
+
+
+for _kind in ACTIVATIONS:
+    rule(_kind, family="activation", transparent=True,
+         settings=(_ACTIVATION_TORCH[_kind in TENSOR_ACTIVATIONS],))(activation)
 
 
 @rule("dropout", family="identity", kinds=("identity",), transparent=True,

@@ -1,10 +1,11 @@
 """Renderers: one module per (document, format), behind one interface, chosen in one place.
 
 Four documents are rendered: the Report of `analyze`, the CheckReport of `check`, the Proof of
-`prove` and the Comparison of `compare`. Each format of each is one module with `render(document, options) -> str`, imported only
-when used (rich and sympy are heavy). The enums below are the only lists of formats: a format's
-module is named after its document and its value (`module_name`), the CLI's `--format` choices and
-the golden tests are derived from the enums, so a new format cannot be missed.
+`prove` and the Comparison of `compare`. Each format of each is one module with
+`render(document, options) -> str`, imported only when used (rich and sympy are heavy). The enums
+below are the only lists of formats: a format's module is named after its document and its value
+(`module_name`), the CLI's `--format` choices and the golden tests are derived from the enums, so a
+new format cannot be missed.
 """
 
 from __future__ import annotations

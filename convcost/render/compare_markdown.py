@@ -17,7 +17,8 @@ def render(comparison: Comparison, options: RenderOptions = DEFAULT_OPTIONS) -> 
     lines = [f"# {view.title(comparison)}", "", f"Input: {shape(r.input)}", ""]
     lines += [_row(view.SUMMARY_TITLES), _row(("---", "---", "---:", "---:", "---:", "---"))]
     for s in view.summary(comparison):
-        lines.append(_row((s.name, s.unit, grouped(s.count), grouped(s.params), view.signed(s.difference), s.why)))
+        cells = (s.name, s.unit, grouped(s.count), grouped(s.params), view.signed(s.difference), s.why)
+        lines.append(_row(cells))
     lines += [""] + [f"- `{name}`: {what}" for name, what in view.legend(comparison)]
     if options.by_layer:
         layers = view.by_layer(comparison)

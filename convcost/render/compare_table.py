@@ -30,7 +30,8 @@ def build(comparison: Comparison, options: RenderOptions = DEFAULT_OPTIONS) -> l
     summary = Table(title=None if options.by_layer else head, title_justify="left", header_style="bold")
     for name in view.SUMMARY_TITLES:
         numeric = name in ("total", "params", "vs paper")
-        summary.add_column(name, justify="right" if numeric else "left", no_wrap=numeric or name == "convention")
+        summary.add_column(name, justify="right" if numeric else "left",
+                           no_wrap=numeric or name == "convention")
     for s in view.summary(comparison):
         summary.add_row(s.name, s.unit, grouped(s.count), grouped(s.params), view.signed(s.difference), s.why)
     out.append(summary)

@@ -33,7 +33,8 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             cells = [f"↳ {cell}" if c.key == "op" else cell
                      for c, cell in zip(columns, cells, strict=True)]
         lines.append(_row(cells))
-    lines += ["", "## Totals", "", _row(("network", "params", view.count_title)), _row(("---", "---:", "---:"))]
+    lines += ["", "## Totals", "", _row(("network", "params", view.count_title)),
+              _row(("---", "---:", "---:"))]
     lines += [_row((label, grouped(cost.params), grouped(cost.macs))) for label, cost in view.totals]
     lines += ["", "## By kind", "", _row(("kind", view.count_title, "%", "params", "%")),
               _row(("---", "---:", "---:", "---:", "---:"))]

@@ -47,8 +47,8 @@ def build(report: Report) -> list:
         kinds.add_row(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
     out: list = [layers, totals, kinds]
     if view.counters:
-        out.append(Text(f"{view.counters_title}: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
-                        style="dim"))
+        counters = ", ".join(f"{name} {human(v)}" for name, v in view.counters)
+        out.append(Text(f"{view.counters_title}: {counters}", style="dim"))
     for w in view.warnings:
         out.append(Text(f"warning: {w}", style="yellow"))
     return out
