@@ -394,3 +394,21 @@ def test_testing_assertion_in_a_convention():
     assert_within_budget("resnet18", macs=str(fvcore), convention="fvcore")
     with pytest.raises(AssertionError, match=r"MACs \(fvcore\)"):
         assert_within_budget("resnet18", macs=str(fvcore - 1), convention="fvcore")
+
+
+COMPARE_GOLDEN = {"table": "txt", "json": "json", "markdown": "md"}
+
+
+@pytest.mark.parametrize("fmt", COMPARE_GOLDEN)
+def test_compare_golden(fmt):
+    """`convcost compare resnet18 --by-layer` byte for byte (regenerate with UPDATE_GOLDEN=1 and read
+    the diff: the numbers are MEASURED's)."""
+    import os
+
+    path = Path(__file__).parent / "golden" / f"compare_resnet18.{COMPARE_GOLDEN[fmt]}"
+    text = run("compare", "resnet18", "--by-layer", "-f", fmt).stdout
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+    for name in NAMES:
+        assert f"{MEASURED['resnet18', name][0]:,}" in text or str(MEASURED["resnet18", name][0]) in text

@@ -29,7 +29,7 @@ def _pad(p):
 
 def module_for(layer, in_shape):
     """A torch module for one convcost LayerSpec (None for merge layers, handled in forward)."""
-    k, p = layer.kind, layer.params
+    k, p = layer.kind, layer.attrs
     c = int(in_shape[0])
     if k in ("conv", "depthwise", "pointwise", "separable"):
         if k == "pointwise":

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..analysis.report import Report
-from .count import Counted, checked_convention, count
+from .counting import Counted, checked_convention, count
 from .facts import layers
 from .table import DEFAULT, NAMES
 

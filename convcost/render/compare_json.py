@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..conventions.compare import Comparison
-from ..conventions.count import Counted, Terms
+from ..conventions.counting import Counted, Terms
 from ..symbolic.display import exact
 from . import DEFAULT_OPTIONS, RenderOptions
 

@@ -22,8 +22,10 @@ def render(comparison: Comparison, options: RenderOptions = DEFAULT_OPTIONS) -> 
     lines += [""] + [f"- `{name}`: {what}" for name, what in view.legend(comparison)]
     if options.by_layer:
         layers = view.by_layer(comparison)
-        lines += ["", "## By layer", "", _row(("#", "name", "layer", "as PyTorch", *layers.titles)),
-                  _row(("---:", "---", "---", "---", *("---:" for _ in layers.titles)))]
-        for index, name, kind, call, values in layers.rows:
-            lines.append(_row((index, name, kind, f"`{call}`", *(grouped(v) for v in values))))
+        titles = (*layers.count_titles, *layers.params_titles)
+        lines += ["", "## By layer", "", _row(("#", "name", "layer", "as PyTorch", *titles)),
+                  _row(("---:", "---", "---", "---", *("---:" for _ in titles)))]
+        for r in layers.rows:
+            values = (grouped(v) for v in (*r.counts, *r.params))
+            lines.append(_row((r.index, r.name, r.kind, f"`{r.call}`", *values)))
     return "\n".join(lines) + "\n"

@@ -19,14 +19,23 @@ def build(comparison: Comparison, options: RenderOptions = DEFAULT_OPTIONS) -> l
     head = f"{view.title(comparison)}  (input {shape(r.input)})"
     if options.by_layer:
         layers = view.by_layer(comparison)
-        table = Table(title=head, title_justify="left", header_style="bold")
-        for name in ("#", "name", "layer", "as PyTorch"):
-            table.add_column(name, justify="right" if name == "#" else "left", no_wrap=True)
-        for name in layers.titles:
-            table.add_column(name, justify="right", no_wrap=True)
-        for index, name, kind, call, values in layers.rows:
-            table.add_row(str(index), name, kind, call, *(human(v) for v in values))
+        table = Table(title=f"{head}: every layer, in MACs (flops: FLOPs)", title_justify="left",
+                      header_style="bold")
+        for name in ("#", "name", "as PyTorch", *layers.names):
+            left = name in ("name", "as PyTorch")
+            table.add_column(name, justify="left" if left else "right", no_wrap=True)
+        for r in layers.rows:
+            table.add_row(str(r.index), r.name, r.call, *(human(v) for v in r.counts))
         out.append(table)
+        if len(layers.params_titles) > 1:  # the layers whose parameters some convention counts its own way
+            params = Table(title="parameters, where a convention counts them its own way",
+                           title_justify="left", header_style="bold")
+            for name in ("#", "name", *layers.params_titles):
+                params.add_column(name, justify="left" if name == "name" else "right", no_wrap=True)
+            for r in layers.rows:
+                if r.params_differ:
+                    params.add_row(str(r.index), r.name, *(grouped(v) for v in r.params))
+            out.append(params)
     summary = Table(title=None if options.by_layer else head, title_justify="left", header_style="bold")
     for name in view.SUMMARY_TITLES:
         numeric = name in ("total", "params", "vs paper")

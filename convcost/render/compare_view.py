@@ -26,8 +26,23 @@ class Summary(NamedTuple):
 
 
 class ByLayer(NamedTuple):
-    titles: tuple[str, ...]  # after "#", "name", "layer", "as PyTorch": one per count, then per params column
-    rows: tuple[tuple[int, str, str, str, tuple[Value, ...]], ...]  # index, name, kind, call, values
+    names: tuple[str, ...]  # the conventions, one count column each
+    count_titles: tuple[str, ...]  # their full titles: "paper", "FLOPs", "MACs (ptflops)", ...
+    params_titles: tuple[str, ...]  # "params", then "params (keras)" for each that counts its own way
+    rows: tuple[LayerRow, ...]
+
+
+class LayerRow(NamedTuple):
+    index: int
+    name: str
+    kind: str
+    call: str  # the PyTorch call the conventions took the layer for
+    counts: tuple[Value, ...]
+    params: tuple[Value, ...]  # the paper's, then each own-way convention's
+
+    @property
+    def params_differ(self) -> bool:
+        return any(p != self.params[0] for p in self.params[1:])
 
 
 def signed(v: Value) -> str:
@@ -64,17 +79,16 @@ def legend(comparison: Comparison) -> tuple[tuple[str, str], ...]:
 
 def by_layer(comparison: Comparison) -> ByLayer:
     """Every layer's count in each convention, and its parameters in each convention that counts them
-    its own way (the paper's params first)."""
+    its own way (after the paper's)."""
     counted = comparison.counted
-    titles = [count_title(c.convention.name) if c.convention.name != "paper" else "paper" for c in counted]
-    own_params = [i for i, c in enumerate(counted) if params_title(c.convention.name) != "params"]
-    titles += ["params"] + [params_title(counted[i].convention.name) for i in own_params]
+    names = tuple(c.convention.name for c in counted)
+    own = [i for i, name in enumerate(names) if params_title(name) != "params"]
     rows = []
     for j, (row, call) in enumerate(zip(comparison.report.layers, comparison.calls, strict=True)):
-        values = [c.layers[j].count for c in counted] + [row.params]
-        values += [counted[i].layers[j].params for i in own_params]
-        rows.append((row.index, row.name, row.kind, call, tuple(values)))
-    return ByLayer(tuple(titles), tuple(rows))
+        rows.append(LayerRow(row.index, row.name, row.kind, call, tuple(c.layers[j].count for c in counted),
+                             (row.params, *(counted[i].layers[j].params for i in own))))
+    return ByLayer(names, tuple("paper" if n == "paper" else count_title(n) for n in names),
+                   ("params", *(params_title(names[i]) for i in own)), tuple(rows))
 
 
 def title(comparison: Comparison) -> str:

@@ -52,9 +52,9 @@ def _layer(row: LayerReport) -> dict[str, Any]:
 
 def _unit(convention: str) -> str:
     """"MACs" or "FLOPs": the unit of every `macs` value of the document."""
-    from ..conventions import get
+    from ..conventions import CONVENTIONS
 
-    return get(convention).unit
+    return CONVENTIONS[convention].unit
 
 
 def report_dict(report: Report) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ..analysis.report import Cost, KindShare, LayerReport, Report, Totals
 from ..layers.formulas import separable_advantage
 from ..symbolic import arith
 from ..symbolic.arith import Value
-from .count import LayerCount, count_layers, evaluate, get
+from .counting import LayerCount, count_layers, evaluate, get
 from .facts import Layer, layers
 from .table import DEFAULT, Convention
 
