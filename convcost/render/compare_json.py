@@ -51,4 +51,15 @@ def comparison_dict(comparison: Comparison, by_layer: bool = False) -> dict[str,
 
 
 def render(comparison: Comparison, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    return json.dumps(comparison_dict(comparison, options.by_layer), indent=2) + "\n"
+    """Indented JSON with one layer per line (as `analyze -f json`)."""
+    parts = []
+    for key, value in comparison_dict(comparison, options.by_layer).items():
+        if key == "layers":
+            line = json.JSONEncoder(separators=(", ", ": ")).encode
+            text = "[\n    " + ",\n    ".join(map(line, value)) + "\n  ]" if value else "[]"
+        elif isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value):
+            text = json.dumps(value, separators=(", ", ": "))
+        else:
+            text = json.dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
