@@ -113,6 +113,15 @@ def test_cli_prints_the_tools_total(net, tool):
     assert data["unit"] == ("FLOPs" if tool == "flops" else "MACs")
 
 
+@pytest.mark.parametrize(("net", "tool"), [k for k in sorted(MEASURED) if k[0] in ("resnet50", "vgg16")])
+def test_built_in_copies_of_the_measured_networks(net, tool):
+    """Built-in resnet50 and vgg16 (when the zoo has them) must count as the networks measured."""
+    if net not in builtin_names():
+        pytest.skip(f"no built-in {net}")
+    report = convcost.analyze(net, convention=tool)
+    assert (report.totals.macs, report.totals.params) == MEASURED[net, tool]
+
+
 def test_the_issues_numbers():
     """The numbers the issue quotes for torchvision's ResNet-50 (4.089 G torchinfo, 4.112 G fvcore,
     4.132 G ptflops, 4.134 G thop; conv + fc 4,089,184,256) and the layer files' sizes."""
@@ -245,6 +254,14 @@ def test_torch_setting_is_checked(text, message):
 
     with pytest.raises(ConvcostError, match=message.replace("(", r"\(")):
         convcost.analyze(load_text("input: [4, 4, 4]\nlayers:\n" + text, "t.yaml"))
+
+
+def test_a_pool_that_computes_nothing_is_vggs_adaptive_pool():
+    # nn.AdaptiveAvgPool2d((7, 7)) on VGG's 7x7 map, whether or not the file says `torch: adaptive`
+    base = "input: [4, 7, 7]\nlayers:\n  - avgpool: {kernel: 1%s}\n"
+    for extra in ("", ", torch: adaptive", ", stride: 1, padding: 0"):
+        assert [_total(base % extra, n) for n in ("ptflops", "thop", "fvcore")] == [2 * 196, 2 * 196, 196]
+    assert [_total(base % ", torch: module", n) for n in ("ptflops", "thop", "fvcore")] == [2 * 196, 196, 0]
 
 
 def test_torchvision_way_is_the_default():

@@ -140,7 +140,10 @@ class FromLayerFile(nn.Module):
             return _MODULES[k]() if form == "module" else None
         if k in ("avgpool", "maxpool") and form in ("module", "adaptive"):
             avg = k == "avgpool"
-            if a["global"] or form == "adaptive":
+            # a 1x1 average pool that computes nothing is VGG's nn.AdaptiveAvgPool2d (docs/conventions.md)
+            nothing = (avg and a.get("torch") is None and a["kernel"] == (1, 1)
+                       and a["stride"] in (None, (1, 1)))
+            if a["global"] or form == "adaptive" or nothing:
                 size = 1 if a["global"] else tuple(int(x) for x in out[1:])
                 return nn.AdaptiveAvgPool2d(size) if avg else nn.AdaptiveMaxPool2d(size)
             kernel, stride = _pair(a["kernel"]), _pair(a["stride"] or a["kernel"])

@@ -78,9 +78,18 @@ def torch_call(row: LayerReport) -> str:
     form = row.attrs.get("torch") or DEFAULT_FORM.get(kind, "module")
     if kind in ACTIVATION_CALLS:
         return ACTIVATION_CALLS[kind][_FORM_INDEX[form]]
+    if kind == "avgpool" and row.attrs.get("torch") is None and _identity_window(row.attrs):
+        # A 1x1 average pool with stride 1 computes nothing: torchvision has one only as the adaptive
+        # pool of VGG and AlexNet, nn.AdaptiveAvgPool2d((7, 7)) on a 7x7 map (6x6 for AlexNet).
+        return "nn.AdaptiveAvgPool2d"
     if kind in ("avgpool", "maxpool"):
         return _POOL_CALLS[kind, form, bool(row.attrs.get("global"))]
     return _OTHER_CALLS.get((kind, form), kind)
+
+
+def _identity_window(attrs: Mapping[str, Any]) -> bool:
+    return (not attrs.get("global") and attrs.get("kernel") == (1, 1)
+            and attrs.get("stride") in (None, (1, 1)) and attrs.get("padding") in (0, (0, 0), "valid"))
 
 
 class Layer(NamedTuple):
