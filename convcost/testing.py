@@ -65,14 +65,16 @@ def assert_output_shape(network: str | os.PathLike | Spec, layer: str, shape: Se
 
 
 def assert_within_budget(network: str | os.PathLike | Spec, macs: Value | str | None = None,
-                         params: Value | str | None = None, **load: Any) -> None:
-    """Assert that the network's totals stay within `macs` / `params` (ints or "600M", "4.5M", ...)."""
+                         params: Value | str | None = None, *, convention: str = "paper",
+                         **load: Any) -> None:
+    """Assert that the network's totals stay within `macs` / `params` (ints or "600M", "4.5M", ...),
+    counted in `convention` (docs/conventions.md: "fvcore", "flops", ...)."""
     __tracebackhide__ = True
     from .checks.run import check
 
     if macs is None and params is None:
         raise ValueError("give macs= and/or params=")
-    report = check(_spec(network, load), max_macs=macs, max_params=params)
+    report = check(_spec(network, load), max_macs=macs, max_params=params, convention=convention)
     outcomes = [o for o in report.outcomes if o.name in ("shapes", "--max-macs", "--max-params")]
     if any(o.status is not Status.PASSED for o in outcomes):
         _fail(outcomes)

@@ -141,6 +141,9 @@ class Report(NamedTuple):
     warnings: tuple[str, ...] = ()
     memory: NetworkMemory | None = None  # weights and peak activations in bytes (analysis/memory.py)
     roofline: NetworkTime | None = None  # with a device: the network's time (analysis/roofline.py)
+    # The counting convention of `params`, `macs` and the alternatives (docs/conventions.md). Under
+    # any but "paper", convcost.conventions.apply has re-counted them and `by_kind` groups all layers.
+    convention: str = "paper"
 
     def layer(self, name: str) -> LayerReport:
         for layer in self.layers:

@@ -105,6 +105,7 @@ class CheckReport:
     symbols: tuple[str, ...]
     strict: bool
     outcomes: tuple[CheckOutcome, ...]
+    convention: str = "paper"  # the counting convention of the budgets (docs/conventions.md)
     findings: tuple[Finding, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from ..analysis.build import build_report
 from ..analysis.engine import propagate
 from ..analysis.report import Report
+from ..conventions import DEFAULT, apply, checked_convention, count_title, params_title
 from ..layerfile.model import Spec
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.arith import Value
@@ -23,16 +24,18 @@ from .consistency import blocked_by, inconsistencies, stride_findings
 from .decide import ranges
 from .findings import CheckReport, Finding, as_strict, conclude
 from .lint import separable_lint
-from .targets import all_targets, evaluate, network_location
+from .targets import WORDS, all_targets, evaluate, network_location
 
 
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False) -> CheckReport:
-    """Every check of a network, as data (the public entry is convcost.api.check, which says more)."""
+          strict: bool = False, convention: str = DEFAULT) -> CheckReport:
+    """Every check of a network, as data (the public entry is convcost.api.check, which says more).
+    Budgets are checked in `convention`; expectations and the lint in the paper's count."""
     from ..sources import load
 
+    checked_convention(convention)
     limits = limits or DEFAULT_LIMITS
     if isinstance(source, Spec):
         if set or symbolic:
@@ -47,12 +50,16 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
     where = network_location(spec)
     summary = _shapes_summary(len(spec.layers), len(p.broken), len(p.missing))
     outcomes = [conclude("shapes", "shapes", summary, where, p.broken + stride_findings(p.report))]
-    outcomes += [evaluate(t, p.report, space, not p.broken, p.missing) for t in targets]
+    counted = apply(p.report, convention)
+    words = WORDS if convention == DEFAULT else {**WORDS, "macs": count_title(convention),
+                                                 "params": params_title(convention)}
+    outcomes += [evaluate(t, p.report if t.check.startswith("expect.") else counted, space, not p.broken,
+                          p.missing, words) for t in targets]
     if min_ratio is not None:
         outcomes.append(separable_lint(p.report, min_ratio, space, where))
     if strict:
         outcomes = [as_strict(o) for o in outcomes]
-    return CheckReport(name, spec.name, spec.path, spec.symbols, strict, tuple(outcomes))
+    return CheckReport(name, spec.name, spec.path, spec.symbols, strict, tuple(outcomes), convention)
 
 
 @dataclass(frozen=True, slots=True)

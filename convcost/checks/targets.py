@@ -39,15 +39,16 @@ def all_targets(spec: Spec, limits: Limits, max_macs: Value | str | None = None,
 
 
 def evaluate(target: Target, report: Report, space: Mapping[str, Range], complete: bool,
-             missing: Mapping[str, str]) -> CheckOutcome:
+             missing: Mapping[str, str], words: Mapping[str, str] = WORDS) -> CheckOutcome:
     """Compare one target with the report. `complete` is False when some layers failed (then the
-    network totals are not known); `missing` says why a layer has no row."""
+    network totals are not known); `missing` says why a layer has no row. `words` names what is
+    counted (a budget in another convention counts "MACs (thop)", not "mult-adds")."""
     if target.layer is None:
         if not complete:
             return skipped(target.name, target.check, "not evaluated: the network's shapes are inconsistent",
                            target.loc)
         actual = getattr(report.totals, target.key)
-        subject = f"network {WORDS[target.key]}"
+        subject = f"network {words[target.key]}"
         return _budget_outcome(target, actual, subject, _largest(report, target.key), space)
     row = next((r for r in report.layers if r.name == target.layer), None)
     if row is None:
@@ -55,8 +56,8 @@ def evaluate(target: Target, report: Report, space: Mapping[str, Range], complet
                        target.layer)
     if target.check.startswith("expect."):
         return _expect_outcome(target, row, space)
-    subject = f"layer {row.name!r}: {WORDS[target.key]}"
-    return _budget_outcome(target, getattr(row, target.key), subject, _cheaper(row, target.key), space)
+    subject = f"layer {row.name!r}: {words[target.key]}"
+    return _budget_outcome(target, getattr(row, target.key), subject, _cheaper(row, target.key, words), space)
 
 
 def _budget_outcome(t: Target, actual: Value, subject: str, hint: str | None,
@@ -124,13 +125,13 @@ def _largest(report: Report, key: str) -> str | None:
         f"{r.name} {human(getattr(r, key))} ({percent(arith.div(getattr(r, key), total), 1)}%)" for r in top)
 
 
-def _cheaper(row: LayerReport, key: str) -> str | None:
+def _cheaper(row: LayerReport, key: str, words: Mapping[str, str] = WORDS) -> str | None:
     """The hint of a layer budget: the depthwise-separable version, when that is cheaper."""
     if row.separable is None or row.geometry is None or row.geometry.separable or row.pair is not None:
         return None
     alt = getattr(row.separable, key)
     if arith.less_than(alt, getattr(row, key)) is True:
-        return f"as a depthwise-separable convolution it would need {grouped(alt)} {WORDS[key]}"
+        return f"as a depthwise-separable convolution it would need {grouped(alt)} {words[key]}"
     return None
 
 

@@ -88,6 +88,8 @@ COMMANDS = {
     "analyze": (".analyze", "Per-layer and total parameters and mult-adds of a network, each conv layer "
                 "beside its standard and depthwise-separable alternatives."),
     "check": (".check", "Check a network's shapes, budgets and expectations, for CI."),
+    "compare": (".compare", "Every counting convention side by side: each tool's total for the network and "
+                "the terms that make it differ from the paper's."),
     "devices": (".devices", "List the built-in devices for --device: peak FLOP/s per dtype, bandwidth and "
                 "ridge point."),
     "prove": (".prove", "The derivation of standard versus depthwise-separable cost, every step checked "

@@ -8,18 +8,20 @@ import click
 
 from ..render import ReportFormat
 from .device_options import device_options
-from .options import network_options
+from .options import convention_option, network_options
 
 
 @click.command()
 @network_options
+@convention_option
 @device_options
 @click.option("--format", "-f", "fmt", type=click.Choice([f.value for f in ReportFormat]),
               default=ReportFormat.TABLE.value, show_default=True,
               help="Output format. JSON and CSV are exact; the table rounds big numbers.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
-def analyze(source: str, network: dict, roofline: dict, fmt: str, output: str | None) -> None:
+def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: str,
+            output: str | None) -> None:
     """Per-layer and total parameters and mult-adds of a network, each conv layer beside its
     standard and depthwise-separable alternatives.
 
@@ -31,13 +33,14 @@ def analyze(source: str, network: dict, roofline: dict, fmt: str, output: str | 
       convcost analyze mobilenet_v1
       convcost analyze mobilenet_v1 --set alpha=0.75 --set res=160 --format json
       convcost analyze mobilenet_v1 --symbolic alpha --format markdown
+      convcost analyze resnet18 --convention fvcore
       convcost analyze mobilenet_v1 --device jetson-orin-nano-8gb --dtype fp16 --plot roofline.svg
     """
     from ..api import analyze as run
     from ..render import render
 
     plot = roofline.pop("plot")
-    report = run(source, **network, **roofline)
+    report = run(source, **network, convention=convention, **roofline)
     if plot is not None:
         from ..render.roofline_plot import write_plot
 

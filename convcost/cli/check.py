@@ -9,7 +9,7 @@ import click
 
 from ..errors import EXIT_CHECK_FAILED, ConvcostError, Location
 from ..render import FindingsFormat
-from .options import network_options
+from .options import convention_option, network_options
 
 
 class _Quantity(click.ParamType):
@@ -40,6 +40,7 @@ class _Ratio(click.ParamType):
 
 @click.command()
 @network_options
+@convention_option
 @click.option("--max-macs", type=_Quantity(), metavar="N",
               help="Fail when the network's mult-adds exceed N (600M, 1.2G, 568740352).")
 @click.option("--max-params", type=_Quantity(), metavar="N",
@@ -54,20 +55,22 @@ class _Ratio(click.ParamType):
               help="text: grouped by layer; json: see docs/ci.md; github: annotations on the pull request.")
 @click.option("--junit-xml", type=click.Path(), metavar="PATH",
               help="Also write JUnit XML (one testcase per check) to PATH, atomically.")
-def check(source: str, network: dict, max_macs, max_params, min_saving, strict: bool, fmt: str,
-          junit_xml: str | None) -> None:
+def check(source: str, network: dict, convention: str, max_macs, max_params, min_saving, strict: bool,
+          fmt: str, junit_xml: str | None) -> None:
     """Check a network's shapes, budgets and expectations, for CI.
 
     Reports every shape inconsistency (channel or size mismatches in add, mul and concat, sizes
     reaching zero, groups that do not divide the channels, ...), strides that leave input rows
     unread (a warning), the budgets given here and in the file (`budget:`, at the top and per
-    layer) and every layer's `expect:`, each at its line and column. See docs/ci.md.
+    layer) and every layer's `expect:`, each at its line and column. With --convention, budgets
+    are counted in that convention (`expect:` values stay the paper's). See docs/ci.md.
 
     \b
     Examples:
       convcost check mobilenet_v1 --max-macs 600M --max-params 5M
       convcost check net.yaml --strict --format github --junit-xml convcost.xml
       convcost check net.yaml --symbolic alpha --max-macs 600M
+      convcost check resnet18 --convention fvcore --max-macs 1.82G
 
     \b
     Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
@@ -80,7 +83,7 @@ def check(source: str, network: dict, max_macs, max_params, min_saving, strict: 
     fmt_ = FindingsFormat(fmt)
     try:
         report = run(source, max_macs=max_macs, max_params=max_params, min_saving=min_saving, strict=strict,
-                     **network)
+                     convention=convention, **network)
     except ConvcostError as err:  # still exit 2 (ConvcostGroup prints it); CI gets it in its formats too
         if junit_xml is not None:
             from ..render.findings_junit import render_error

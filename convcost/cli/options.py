@@ -62,3 +62,14 @@ def network_options(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
 
     return wrapper
+
+
+def convention_option(fn: Callable) -> Callable:
+    """--convention NAME: how mult-adds and parameters are counted (docs/conventions.md)."""
+    from ..conventions import DEFAULT, NAMES
+
+    return click.option(
+        "--convention", type=click.Choice(NAMES), default=DEFAULT, show_default=True,
+        help="Count as: paper (conv + fc multiply-accumulates), flops (2 × paper), or the total a peer tool "
+        "prints (ptflops, ptflops-aten, thop, fvcore, torchinfo, onnx-tool; keras for parameters). "
+        "See docs/conventions.md.")(fn)

@@ -83,7 +83,10 @@ def pad(attrs, inputs):
     return Outcome((c, arith.add(h, arith.add(top, bottom)), arith.add(w, arith.add(left, right))))
 
 
-_ADAPTIVE = (Setting("size", "size", doc="output [height, width] (or one int for both)"),)
+_ADAPTIVE = (Setting("size", "size", doc="output [height, width] (or one int for both)"),
+             Setting("torch", "choice:module,functional", None,
+                     "as PyTorch computes it (for --convention): module (nn.AdaptiveAvgPool2d, ...) or "
+                     "functional (F.adaptive_avg_pool2d, ...)"))
 
 
 def _adaptive(attrs, inputs, kind):

@@ -38,6 +38,12 @@ _POOL = (
 )
 
 
+def _torch(forms: str, doc: str) -> Setting:
+    """How the PyTorch model computes the layer. No effect on the layer's cost; some peer tools count
+    a module and a functional call differently (`--convention`, docs/conventions.md)."""
+    return Setting("torch", f"choice:{forms}", None, doc)
+
+
 def _pool_window(attrs) -> tuple | None:
     """(kernel, stride, padding, dilation) for the stride check; None where no input can be left
     unread (global pooling, and ceil_mode, whose last window takes the remainder)."""
@@ -64,14 +70,24 @@ def _pool(attrs, inputs, kind):
     return Outcome((c, ho, wo), counters={"pool_ops": arith.product(c, ho, wo, kh, kw)})
 
 
-@rule("avgpool", family="pool", settings=_POOL, window=_pool_window)
+@rule("avgpool", family="pool", window=_pool_window, settings=(*_POOL, _torch(
+    "module,functional,adaptive,mean",
+    "as PyTorch computes it: module (nn.AvgPool2d, or nn.AdaptiveAvgPool2d when global), functional "
+    "(F.avg_pool2d, or F.adaptive_avg_pool2d when global), adaptive (nn.AdaptiveAvgPool2d to this output "
+    "size), mean (x.mean((2, 3)), global only)")))
 def avgpool(attrs, inputs):
     """Average pooling; pool_ops counts one addition per window element per output."""
+    if attrs["torch"] == "mean" and not attrs["global"]:
+        raise LayerError("`torch: mean` (x.mean((2, 3))) is a global average pool",
+                         hint="write `global: true`, or another `torch` form")
     return _pool(attrs, inputs, "avgpool")
 
 
 @rule("maxpool", family="pool", window=_pool_window,
-      settings=(*_POOL, Setting("dilation", "size", 1, "spacing of window taps")))
+      settings=(*_POOL, Setting("dilation", "size", 1, "spacing of window taps"), _torch(
+          "module,functional,adaptive",
+          "as PyTorch computes it: module (nn.MaxPool2d, or nn.AdaptiveMaxPool2d when global), functional "
+          "(F.max_pool2d, F.adaptive_max_pool2d), adaptive (nn.AdaptiveMaxPool2d to this output size)")))
 def maxpool(attrs, inputs):
     """Max pooling; pool_ops counts one comparison per window element per output."""
     return _pool(attrs, inputs, "maxpool")
@@ -91,11 +107,26 @@ ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid
                "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish")
 
 
-@rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:], transparent=True)
+# Activations that PyTorch also offers as torch functions and tensor methods (torch.relu, x.sigmoid()).
+TENSOR_ACTIVATIONS = ("relu", "relu6", "sigmoid", "tanh", "softmax")
+_ACTIVATION_TORCH = {
+    True: _torch("module,functional,torch",
+                 "as PyTorch computes it: module (nn.ReLU, ...), functional (F.relu, ...), torch "
+                 "(torch.relu, x.relu(); relu6: torch.clamp(x, 0, 6))"),
+    False: _torch("module,functional",
+                  "as PyTorch computes it: module (nn.SiLU, ...), functional (F.silu, ...)"),
+}
+
+
 def activation(attrs, inputs):
     """An element-wise activation: one activation_op per element, no parameters."""
     shape = inputs[0]
     return Outcome(shape, counters={"activation_ops": elements(shape)})
+
+
+for _kind in ACTIVATIONS:
+    rule(_kind, family="activation", transparent=True,
+         settings=(_ACTIVATION_TORCH[_kind in TENSOR_ACTIVATIONS],))(activation)
 
 
 @rule("dropout", family="identity", kinds=("identity",), transparent=True,
@@ -124,14 +155,18 @@ def _same_shapes(inputs, kind):
     return first
 
 
-@rule("add", family="merge", many_inputs=True)
+_ELTWISE_TORCH = ("operator,torch", "as PyTorch computes it: operator (x + y, x += y, x * y), torch "
+                  "(torch.add, x.add(y), torch.mul, x.mul(y))")
+
+
+@rule("add", family="merge", many_inputs=True, settings=(_torch(*_ELTWISE_TORCH),))
 def add(attrs, inputs):
     """Element-wise sum of two or more inputs of the same shape (a residual connection)."""
     shape = _same_shapes(inputs, "add")
     return Outcome(shape, counters={"eltwise_ops": arith.mul(len(inputs) - 1, elements(shape))})
 
 
-@rule("mul", family="merge", many_inputs=True)
+@rule("mul", family="merge", many_inputs=True, settings=(_torch(*_ELTWISE_TORCH),))
 def mul(attrs, inputs):
     """Element-wise product; a [C, 1, 1] input broadcasts over height and width (squeeze-excite)."""
 
@@ -165,6 +200,7 @@ def concat(attrs, inputs):
     Setting("scale", "size", None, "integer factor: int or [height, width]"),
     Setting("size", "size", None, "output [height, width] instead of a scale"),
     Setting("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
+    _torch("module,functional", "as PyTorch computes it: module (nn.Upsample), functional (F.interpolate)"),
 ))
 def upsample(attrs, inputs):
     """Resize a feature map by an integer scale or to a fixed size."""

@@ -1,10 +1,11 @@
 """Renderers: one module per (document, format), behind one interface, chosen in one place.
 
-Three documents are rendered: the Report of `analyze`, the CheckReport of `check` and the Proof of
-`prove`. Each format of each is one module with `render(document, options) -> str`, imported only
-when used (rich and sympy are heavy). The enums below are the only lists of formats: a format's
-module is named after its document and its value (`module_name`), the CLI's `--format` choices and
-the golden tests are derived from the enums, so a new format cannot be missed.
+Four documents are rendered: the Report of `analyze`, the CheckReport of `check`, the Proof of
+`prove` and the Comparison of `compare`. Each format of each is one module with
+`render(document, options) -> str`, imported only when used (rich and sympy are heavy). The enums
+below are the only lists of formats: a format's module is named after its document and its value
+(`module_name`), the CLI's `--format` choices and the golden tests are derived from the enums, so a
+new format cannot be missed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ class FindingsFormat(StrEnum):
     GITHUB = "github"
 
 
+class CompareFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
 class ProofFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
@@ -42,15 +49,16 @@ class RenderOptions(NamedTuple):
     color: bool = False  # ANSI colours (text formats on a terminal)
     width: int | None = None  # columns of text formats (None: the format's own default)
     command: str = ""  # the command that produced the document, for formats that cite it
+    by_layer: bool = False  # `convcost compare --by-layer`: every layer, not only the network
 
 
 DEFAULT_OPTIONS = RenderOptions()
 
-_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof"}
+_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof", CompareFormat: "compare"}
 
 
 def module_name(fmt: StrEnum) -> str:
-    """The module of a format: `report_table`, `findings_github`, `proof_latex`, ..."""
+    """The module of a format: `report_table`, `findings_github`, `proof_latex`, `compare_json`, ..."""
     return f"{_PREFIX[type(fmt)]}_{fmt.value}"
 
 

@@ -36,18 +36,23 @@ def outcome_dict(o: CheckOutcome) -> dict[str, Any]:
 
 
 def report_dict(report: CheckReport) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "schema": SCHEMA,
         "source": report.source,
         "name": report.name,
         "path": report.path,
         "symbolic": list(report.symbols),
         "strict": report.strict,
+    }
+    if report.convention != "paper":  # budgets counted in another convention (docs/conventions.md)
+        out["convention"] = report.convention
+    out.update({
         "ok": report.ok,
         "findings": [finding_dict(f) for f in report.findings],
         "checks": [outcome_dict(o) for o in report.outcomes],
         "summary": report.summary(),
-    }
+    })
+    return out
 
 
 def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:

@@ -36,7 +36,8 @@ def _plural(n: int, word: str) -> str:
 def summary_line(report: CheckReport) -> str:
     """'convcost check net.yaml: 9 checks: 2 passed, 4 failed, 3 skipped; 6 errors, 1 warning'."""
     s = report.summary()
-    head = f"convcost check {report.source}: "
+    convention = f" (convention {report.convention})" if report.convention != "paper" else ""
+    head = f"convcost check {report.source}{convention}: "
     if report.ok and not report.findings:
         return head + (f"all {s['checks']} checks passed" if s["checks"] > 1 else "1 check passed")
     counts = [f"{s[status.value]} {status.value}" for status in (Status.PASSED, Status.FAILED, Status.SKIPPED)

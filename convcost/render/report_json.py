@@ -51,6 +51,13 @@ def _layer(row: LayerReport) -> dict[str, Any]:
     return out
 
 
+def _unit(convention: str) -> str:
+    """"MACs" or "FLOPs": the unit of every `macs` value of the document."""
+    from ..conventions import CONVENTIONS
+
+    return CONVENTIONS[convention].unit
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     return _document(report, [_layer(row) for row in report.layers])
 
@@ -64,6 +71,8 @@ def _document(report: Report, layers: list) -> dict[str, Any]:
         "input": [exact(x) for x in report.input],
         "vars": {k: exact(v) for k, v in report.vars.items()},
         "symbolic": list(report.symbols),
+        "convention": report.convention,
+        "unit": _unit(report.convention),
         "layers": layers,
         "totals": {
             "params": exact(t.params),

@@ -26,30 +26,30 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     lines = [f"# {view.title}", ""]
     if view.symbols:
         lines += [f"Symbolic: {', '.join(view.symbols)}", ""]
-    lines += [f"Input: {shape(view.input)}", ""]
+    lines += [f"Input: {shape(view.input)}", "", f"Convention: {view.convention}", ""]
     if view.roofline is not None:
         lines += [device_line(view.roofline), ""]
-    lines += [_row(c.title for c in view.columns), _row("---:" if c.kind in _NUMBERS else "---"
-                                                        for c in view.columns)]
+    columns = view.columns
+    lines += [_row(c.title for c in columns), _row("---:" if c.kind in _NUMBERS else "---" for c in columns)]
     for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in view.columns]
+        cells = [_cell(c, row.cells.get(c.key)) for c in columns]
         if row.part:
             cells = [f"↳ {cell}" if c.key == "op" else cell
-                     for c, cell in zip(view.columns, cells, strict=True)]
+                     for c, cell in zip(columns, cells, strict=True)]
         lines.append(_row(cells))
     extra = time_cells(view, 0)[0]
-    lines += ["", "## Totals", "", _row(("network", "params", "mult-adds", *extra)),
+    lines += ["", "## Totals", "", _row(("network", "params", view.count_title, *extra)),
               _row(("---", "---:", "---:", *("---:" for _ in extra)))]
     lines += [_row((label, grouped(cost.params), grouped(cost.macs), *time_cells(view, i)[1]))
               for i, (label, cost) in enumerate(view.totals)]
-    lines += ["", "## By kind", "", _row(("kind", "mult-adds", "%", "params", "%")),
+    lines += ["", "## By kind", "", _row(("kind", view.count_title, "%", "params", "%")),
               _row(("---", "---:", "---:", "---:", "---:"))]
     for k in view.kinds:
         lines.append(_row((k.kind, grouped(k.macs), percent(k.macs_share), grouped(k.params),
                            percent(k.params_share))))
     if view.counters:
         counters = "; ".join(f"{name}: {grouped(v)}" for name, v in view.counters)
-        lines += ["", f"Not in mult-adds: {counters}."]
+        lines += ["", f"{view.counters_title.capitalize()}: {counters}."]
     for w in view.warnings:
         lines += ["", f"> warning: {w}"]
     return "\n".join(lines) + "\n"

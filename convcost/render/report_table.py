@@ -23,27 +23,29 @@ def build(report: Report) -> list:
 
     view = build_view(report)
     title = view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else "")
+    title += f"  (convention {view.convention})"
     layers = Table(title=title, title_justify="left", header_style="bold")
-    for column in view.columns:
+    columns = view.columns
+    for column in columns:
         layers.add_column(column.title, justify="right" if column.right else "left", no_wrap=True)
     for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in view.columns]
+        cells = [_cell(c, row.cells.get(c.key)) for c in columns]
         if row.part:
             cells = [Text(f"  {cell}", style="dim") if c.key == "op" else Text(cell, style="dim") if cell
-                     else cell for c, cell in zip(view.columns, cells, strict=True)]
+                     else cell for c, cell in zip(columns, cells, strict=True)]
         layers.add_row(*cells)
     totals = Table(title="network totals", title_justify="left", header_style="bold")
     totals.add_column("version")
     totals.add_column("params", justify="right")
-    totals.add_column("mult-adds", justify="right")
-    totals.add_column("exact mult-adds", justify="right")
+    totals.add_column(view.count_title, justify="right")
+    totals.add_column(f"exact {view.count_title}", justify="right")
     for title in time_cells(view, 0)[0]:
         totals.add_column(title, justify="right")
     for i, (label, cost) in enumerate(view.totals):
         totals.add_row(label, human(cost.params), human(cost.macs), grouped(cost.macs),
                        *time_cells(view, i)[1])
     kinds = Table(title="by kind", title_justify="left", header_style="bold")
-    for col in ("kind", "mult-adds", "% mult-adds", "params", "% params"):
+    for col in ("kind", view.count_title, f"% {view.count_title}", "params", "% params"):
         kinds.add_column(col, justify="left" if col == "kind" else "right")
     for k in view.kinds:
         kinds.add_row(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
@@ -51,8 +53,8 @@ def build(report: Report) -> list:
     if view.roofline is not None:
         out.insert(0, Text(device_line(view.roofline), style="dim"))
     if view.counters:
-        out.append(Text("not in mult-adds: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
-                        style="dim"))
+        counters = ", ".join(f"{name} {human(v)}" for name, v in view.counters)
+        out.append(Text(f"{view.counters_title}: {counters}", style="dim"))
     for w in view.warnings:
         out.append(Text(f"warning: {w}", style="yellow"))
     return out

@@ -70,7 +70,10 @@ class View(NamedTuple):
     kinds: tuple[KindShare, ...]
     counters: tuple[tuple[str, Value], ...]  # the network's counters that are not zero
     warnings: tuple[str, ...]
-    columns: tuple[Column, ...] = LAYER_COLUMNS  # the layer table's columns
+    convention: str = ""  # the convention in force, as a header says it (conventions.headline)
+    columns: tuple[Column, ...] = LAYER_COLUMNS  # the layer table's columns, titled for the convention
+    count_title: str = "mult-adds"  # the title of every count column: "mult-adds", "MACs (thop)", "FLOPs"
+    counters_title: str = "not in mult-adds"  # the line listing the counters
     record_keys: tuple[str, ...] = RECORD_KEYS  # CSV's columns
     roofline: NetworkTime | None = None  # with a device: the network's times
     times: tuple[Value, ...] = ()  # with a device: the time of each version in `totals`
@@ -118,6 +121,17 @@ def _part_cells(r: LayerReport, i: int, p) -> dict[str, Any]:
     return cells
 
 
+def _titled(convention: str) -> dict[str, Any]:
+    """The members of a View that name the convention in force (docs/conventions.md)."""
+    from ..conventions import DEFAULT, count_title, headline, params_title
+
+    count = count_title(convention)
+    titles = {"params": params_title(convention), "macs": count}
+    columns = tuple(c._replace(title=titles.get(c.key, c.title)) for c in LAYER_COLUMNS)
+    return dict(convention=headline(convention), columns=columns, count_title=count,
+                counters_title="not in mult-adds" if convention == DEFAULT else "work counters")
+
+
 def build(report: Report) -> View:
     """The view of a report."""
     rows: list[Row] = []
@@ -130,10 +144,10 @@ def build(report: Report) -> View:
               ("separable where cheaper", t.separable))
     counters = tuple((name, v) for name, v in t.counters.items() if v != 0)
     view = View(report.name, report.symbols, report.input, tuple(rows), totals, report.by_kind, counters,
-                report.warnings)
+                report.warnings, **_titled(report.convention))
     n = report.roofline
     if n is None:
         return view
-    return view._replace(columns=LAYER_COLUMNS + ROOFLINE_COLUMNS,
+    return view._replace(columns=view.columns + ROOFLINE_COLUMNS,
                          record_keys=RECORD_KEYS + ROOFLINE_RECORD_KEYS,
                          roofline=n, times=(n.time_s, n.standard_time, n.separable_time))
