@@ -91,6 +91,10 @@ COMMANDS = {
     "prove": (".prove", "The derivation of standard versus depthwise-separable cost, every step checked "
               "by sympy."),
     "zoo": (".zoo", "List the built-in networks (usable wherever a FILE is expected)."),
+    "sweep": (".sweep", "Totals of a network at every point of a grid of var values (width, resolution, any "
+              "var), exactly."),
+    "solve": (".solve", "The largest var value (or the Pareto frontier of several) that meets mult-add and "
+              "parameter budgets."),
 }
 
 

@@ -355,7 +355,13 @@ def load_text(text: str, path: str, overrides: Mapping[str, Any] | None = None, 
 
 def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
                 limits: Limits) -> Spec:
-    root = load_document(text, path, limits)
+    return build_spec(load_document(text, path, limits), path, overrides, symbolic, limits)
+
+
+def build_spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
+               limits: Limits) -> Spec:
+    """The Spec of a parsed layer file (`load_document`): a sweep reads and parses the file once and
+    builds one Spec per run from the same nodes (they are never modified)."""
     if root.type != "map":
         raise ConvcostError(f"a layer file is a mapping with `input:` and `layers:`, got {root.describe()}",
                             root.loc, "see docs/layer-file.md")
@@ -383,6 +389,14 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
         expect_type(budget, "map", "`budget`")
     network_targets = targets.budget(budget, env, limits) if budget is not None else ()
     return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description)
+
+
+def read_document(source: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Node]:
+    """The path a layer file or built-in name resolves to, and its parsed document (for build_spec)."""
+    from ..zoo import resolve
+
+    path = resolve(source)
+    return path, load_document(read_text(path, limits), path, limits)
 
 
 def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),

@@ -125,6 +125,8 @@ def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequenc
 
 
 def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc: Location) -> Value:
+    if isinstance(raw, arith.Lifted):  # a swept var: its values over a sweep's grid (symbolic/grid.py)
+        return raw
     if isinstance(raw, str):
         try:
             return evaluate_text(raw, env, limits)

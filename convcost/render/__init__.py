@@ -1,10 +1,11 @@
 """Renderers: one module per (document, format), behind one interface, chosen in one place.
 
-Three documents are rendered: the Report of `analyze`, the CheckReport of `check` and the Proof of
-`prove`. Each format of each is one module with `render(document, options) -> str`, imported only
-when used (rich and sympy are heavy). The enums below are the only lists of formats: a format's
-module is named after its document and its value (`module_name`), the CLI's `--format` choices and
-the golden tests are derived from the enums, so a new format cannot be missed.
+Five documents are rendered: the Report of `analyze`, the CheckReport of `check`, the Proof of
+`prove`, the Sweep of `sweep` and the Solution of `solve`. Each format of each is one module with
+`render(document, options) -> str`, imported only when used (rich and sympy are heavy). The enums
+below are the only lists of formats: a format's module is named after its document and its value
+(`module_name`), the CLI's `--format` choices and the golden tests are derived from the enums, so a
+new format cannot be missed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ class ProofFormat(StrEnum):
     JSON = "json"
 
 
+class SweepFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class SolveFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 Format = ReportFormat  # the formats of `convcost analyze`, under their original name
 
 
@@ -46,7 +59,8 @@ class RenderOptions(NamedTuple):
 
 DEFAULT_OPTIONS = RenderOptions()
 
-_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof"}
+_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof", SweepFormat: "sweep",
+           SolveFormat: "solve"}
 
 
 def module_name(fmt: StrEnum) -> str:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
-from .arith import Value, is_number
+from .arith import Lifted, Value, is_number
 from .literals import decimal
 
 
@@ -159,13 +159,15 @@ def _check_size(x: Value, limits: Limits) -> Value:
     elif isinstance(x, Fraction):
         _check_size(x.numerator, limits)
         _check_size(x.denominator, limits)
+    elif isinstance(x, Lifted):  # a sweep's values (grid.py): each checked as a run of its own would
+        x.apply(lambda v: _check_size(v, limits), (x,))
     return x
 
 
 def _check_degree(x: Value, limits: Limits) -> Value:
     # Symbolic values are multiplied and cancelled by the engine; sympy's polynomial algorithms
     # take seconds to minutes on degrees in the hundreds, so a layer file may not ask for them.
-    if not is_number(x):
+    if not isinstance(x, Lifted) and not is_number(x):
         degree = arith.degree_bound(x)
         if degree > limits.degree:
             raise LimitExceeded(
@@ -185,6 +187,8 @@ def _power(base: Value, exp: Value, limits: Limits) -> Value:
             f"exponent {exp} is over the limit of {limits.exponent}",
             hint="raise it with --limit exponent=N if this is intended",
         )
+    if isinstance(base, Lifted):
+        return base.apply(lambda b: _power(b, exp, limits), (base,))
     if is_number(base):
         if base == 0 and exp < 0:
             raise ExpressionError("division by zero (0 raised to a negative power)")
@@ -232,6 +236,8 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
 
 
 def _call(name: str, args: list[Value]) -> Value:
+    if name in ("round", "abs") and isinstance(args[0], Lifted):
+        return args[0].apply(lambda v: _call(name, [v]), (args[0],))
     if name == "floor":
         return arith.floor(args[0])
     if name == "ceil":
@@ -267,9 +273,10 @@ _spent: ContextVar[list[int] | None] = ContextVar("convcost_expression_nodes", d
 
 
 @contextlib.contextmanager
-def expression_budget() -> Iterator[None]:
-    """Count every expression evaluated from here on against Limits.expr_total (nested: one count)."""
-    if _spent.get() is not None:
+def expression_budget(fresh: bool = False) -> Iterator[None]:
+    """Count every expression evaluated from here on against Limits.expr_total (nested: one count,
+    unless `fresh`: a sweep counts each configuration's load on its own, as a run of it would)."""
+    if _spent.get() is not None and not fresh:
         yield
         return
     token = _spent.set([0])
@@ -334,6 +341,8 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
 
 
 def _mod(a: Value, b: Value) -> Value:
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return (a if isinstance(a, Lifted) else b).apply(_mod, (a, b))
     if is_number(a) and is_number(b):
         return arith.normalize(a % b)
     import sympy
