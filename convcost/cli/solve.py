@@ -76,7 +76,10 @@ def solve(source: str, sets: dict, limits, vary: tuple[str, ...], max_macs, max_
         from ..render.sweep_plot import render as draw
         from .output import write_atomic
 
-        answer = (solution.best.row,) if solution.best else tuple(v.row for v in solution.frontier)
-        write_atomic(plot, draw(solution.sweep, plot_fmt, solution.budgets, answer))
+        if len(axes) == 1:
+            answer, label = (solution.best.row,) if solution.best else (), f"largest {axes[0].name}"
+        else:
+            answer, label = tuple(v.row for v in solution.frontier), "Pareto frontier"
+        write_atomic(plot, draw(solution.sweep, plot_fmt, solution.budgets, answer, label))
     if not solution.found:
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)

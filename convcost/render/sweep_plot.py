@@ -40,10 +40,11 @@ def require_matplotlib() -> None:
                             hint=f"install the plotting extra: {INSTALL}") from None
 
 
-def render(sweep: Sweep, fmt: str, budgets: Mapping[str, Value] | None = None,
-           highlight: tuple = ()) -> bytes:
+def render(sweep: Sweep, fmt: str, budgets: Mapping[str, Value] | None = None, highlight: tuple = (),
+           label: str = "answer") -> bytes:
     """The plot as SVG or PNG bytes. Each line's element id is `configurations-N` (N from 1, in the
-    order of the first var's values); `highlight` (rows) are drawn on top, with id `answer`."""
+    order of the first var's values); `highlight` (rows) are drawn on top as stars named `label`,
+    with id `answer`."""
     require_matplotlib()
     import matplotlib
     from matplotlib.figure import Figure
@@ -68,7 +69,7 @@ def render(sweep: Sweep, fmt: str, budgets: Mapping[str, Value] | None = None,
             line.set_gid(f"configurations-{i + 1}")
         if highlight:
             (mark,) = ax.plot([float(r.params) for r in highlight], [float(r.macs) for r in highlight],
-                              linestyle="none", marker="*", markersize=12, color="black", label="answer")
+                              linestyle="none", marker="*", markersize=12, color="black", label=label)
             mark.set_gid("answer")
         if "macs" in budgets:
             ax.axhline(float(budgets["macs"]), color="tab:red", linestyle="--", label="mult-add budget")
