@@ -88,5 +88,6 @@ def plain_mobilenet_v1(alpha=1, res=224) -> dict:
         sep_macs += (9 * c + c * n) * h * h
         c = n
     fc = (c * 1000, c * 1000)
-    return {"params": params + fc[0], "macs": macs + fc[1], "standard": (std_params + fc[0], std_macs + fc[1]),
+    return {"params": params + fc[0], "macs": macs + fc[1],
+            "standard": (std_params + fc[0], std_macs + fc[1]),
             "separable": (sep_params + fc[0], sep_macs + fc[1])}

@@ -36,7 +36,8 @@ def test_the_largest_width_under_a_mult_add_budget():
     best = largest(ALPHAS, lambda a: plain_mobilenet_v1(a, 224)["macs"] <= 300_000_000)
     assert best == Fraction(23, 32)
     assert (data["var"], data["value"]) == ("alpha", "23/32")
-    assert (data["macs"], data["params"]) == (plain_mobilenet_v1(best)["macs"], plain_mobilenet_v1(best)["params"])
+    plain = plain_mobilenet_v1(best)
+    assert (data["macs"], data["params"]) == (plain["macs"], plain["params"])
     nxt = plain_mobilenet_v1(Fraction(3, 4))
     assert data["next"] == {"value": "3/4", "macs": nxt["macs"], "params": nxt["params"], "exceeds": ["macs"],
                             "error": None}
@@ -110,13 +111,13 @@ def test_no_closed_form_where_the_cost_has_floors():
 
 
 def test_the_pareto_frontier_of_two_vars():
-    res = run("solve", "mobilenet_v1", "--max-macs", "300M", "--max-params", "3M", "--vary", "alpha=1/8:1:1/8",
-              "--vary", "res=96:224:32", "-f", "json")
+    res = run("solve", "mobilenet_v1", "--max-macs", "300M", "--max-params", "3M",
+              "--vary", "alpha=1/8:1:1/8", "--vary", "res=96:224:32", "-f", "json")
     assert res.exit_code == 0
     data = json.loads(res.stdout)
     alphas, resolutions = [Fraction(k, 8) for k in range(1, 9)], range(96, 225, 32)
-    fits = {(a, r) for a, r in itertools.product(alphas, resolutions)
-            if plain_mobilenet_v1(a, r)["macs"] <= 300_000_000 and plain_mobilenet_v1(a, r)["params"] <= 3_000_000}
+    plain = {(a, r): plain_mobilenet_v1(a, r) for a, r in itertools.product(alphas, resolutions)}
+    fits = {p for p, t in plain.items() if t["macs"] <= 300_000_000 and t["params"] <= 3_000_000}
     frontier = sorted(p for p in fits if not any(q != p and q[0] >= p[0] and q[1] >= p[1] for q in fits))
     assert [(Fraction(p["vars"]["alpha"]), p["vars"]["res"]) for p in data["frontier"]] == frontier
     assert frontier == [(Fraction(5, 8), 224), (Fraction(3, 4), 192)]

@@ -68,7 +68,8 @@ def networks(draw):
     resolutions = draw(st.lists(st.integers(1, 40), min_size=1, max_size=5, unique=True))
     axes = [Axis("alpha", tuple(alphas)), Axis("res", tuple(resolutions))]
     if swept_depth:
-        axes.append(Axis("depth", tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2, unique=True)))))
+        depths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2, unique=True))
+        axes.append(Axis("depth", tuple(depths)))
     return text, axes
 
 
