@@ -124,7 +124,8 @@ def main() -> None:
     standard versus depthwise-separable, from a layer file, with no framework and no forward pass.
 
     \b
-    Exit codes: 0 success, 1 a check failed, 2 invalid input or options, 3 internal error (a bug).
+    Exit codes: 0 success, 1 a check failed (or a sweep row, or no solution; see each command),
+    2 invalid input or options, 3 internal error (a bug).
     """
 
 
