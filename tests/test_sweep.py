@@ -305,3 +305,10 @@ def test_png_plot(tmp_path):
     png = tmp_path / "grid.png"
     assert run("sweep", "mobilenet_v1", "--grid", "alpha=1/8:1:1/8", "--plot", str(png)).exit_code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_grid_values_must_be_exact():
+    with pytest.raises(ConvcostError, match="0.75 is not an exact number"):
+        convcost.sweep("mobilenet_v1", {"alpha": [0.75, 0.5]})
+    assert [r.macs for r in convcost.sweep("mobilenet_v1", {"alpha": [Fraction(3, 4), "1/2"]}).rows] == [
+        plain_mobilenet_v1(Fraction(3, 4))["macs"], plain_mobilenet_v1(Fraction(1, 2))["macs"]]

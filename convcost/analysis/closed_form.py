@@ -11,6 +11,7 @@ polynomial: it has no such bound, and `solve`'s grid answer stands alone.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -44,7 +45,7 @@ def closed_form(build, var: str, fixed: Mapping[str, Any], budgets: Mapping[str,
                                           f"{err.message}")
     import sympy
 
-    symbol = spec.vars[var].value
+    symbol = spec.vars[unicodedata.normalize("NFKC", var)].value  # as the loader names vars
     costs = {key: getattr(totals, key) for key in budgets}
     bounds = []
     for key, limit in budgets.items():
@@ -59,7 +60,7 @@ def closed_form(build, var: str, fixed: Mapping[str, Any], budgets: Mapping[str,
         poly = sympy.Poly(cost, symbol)
         if any(c < 0 for c in poly.all_coeffs()):
             return ClosedForm(var, costs, reason=f"{_name(key)} do not grow with {var} everywhere")
-        if poly.coeff_monomial(1) > limit:
+        if poly.coeff_monomial(1) >= limit:  # and it grows from there
             return ClosedForm(var, costs, reason=f"{_name(key)} exceed the budget at every {var} > 0")
         roots = [r for r in sympy.roots(poly - limit, filter="R") if r.is_positive]
         if len(roots) != 1:  # a polynomial with no negative coefficient crosses a level once for v > 0

@@ -18,6 +18,7 @@ exactly `analyze` runs. MobileNetV1 over alpha x res is one run.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from itertools import product
 from typing import Any, NamedTuple
@@ -141,16 +142,22 @@ def check_grid(axes: Sequence[Axis], fixed: Mapping[str, Any], limits: Limits = 
     if not axes:
         raise ConvcostError("nothing to sweep", hint="give at least one --grid NAME=VALUES")
     seen: set[str] = set()
+    set_names = {unicodedata.normalize("NFKC", name) for name in fixed}
     for axis in axes:
-        if axis.name in seen:
+        name = unicodedata.normalize("NFKC", axis.name)  # as the loader reads var names
+        if name in seen:
             raise ConvcostError(f"var {axis.name!r} is swept twice",
                                 hint="give each var one --grid, listing all its values")
-        if axis.name in fixed:
+        if name in set_names:
             raise ConvcostError(f"var {axis.name!r} is both swept and set",
                                 hint=f"drop --set {axis.name}=... or its --grid")
-        seen.add(axis.name)
+        seen.add(name)
         if not axis.values:
             raise ConvcostError(f"var {axis.name!r} has no values to sweep", hint=VALUES_HINT)
+        for value in axis.values:
+            if not arith.is_number(value):  # a float would be inexact, a sympy value symbolic
+                raise ConvcostError(f"var {axis.name!r}: {value!r} is not an exact number",
+                                    hint="give ints, Fractions or texts such as '0.75' or '3/4'")
     count = 1
     for axis in axes:
         count *= len(axis.values)
