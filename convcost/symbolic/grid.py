@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from itertools import chain, repeat
 
 from ..errors import ConvcostError
@@ -208,12 +209,12 @@ class Grid(Lifted):
         return arith.ceil(self)
 
     def _compare(self, other, op: Callable) -> bool:
-        if not isinstance(other, (Grid, int, arith.Fraction)) or isinstance(other, bool):
+        if not isinstance(other, (Grid, int, Fraction)) or isinstance(other, bool):
             return NotImplemented
         return self.decide(op, (self, other))
 
     def __eq__(self, other):
-        if not isinstance(other, (Grid, int, arith.Fraction)) or isinstance(other, bool):
+        if not isinstance(other, (Grid, int, Fraction)) or isinstance(other, bool):
             return False  # a shape or a word such as "same" is never a number
         return self.decide(operator.eq, (self, other))
 
