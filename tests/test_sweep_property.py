@@ -17,7 +17,8 @@ from convcost.errors import ConvcostError
 from convcost.sources import builder
 
 CHANNELS = st.sampled_from(["{k}*alpha", "make_divisible({k}*alpha, 8)", "floor({k}*alpha)",
-                            "max(1, floor({k}*alpha))", "{k}", "ceil({k}*alpha/3)"])
+                            "max(1, floor({k}*alpha))", "{k}", "ceil({k}*alpha/3)",
+                            "max(1, floor({k}*alpha*res/16))"])  # a channel count of two swept vars
 SIZES = st.sampled_from([1, 2, 3, 5])
 STRIDES = st.sampled_from([1, 1, 2, 3])
 PADDINGS = st.sampled_from(["0", "1", "2", "same", "[1, 0]"])
