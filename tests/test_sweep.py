@@ -82,7 +82,7 @@ def test_the_papers_grid_row_by_row():
     assert table7 == {224: 569, 192: 418, 160: 291, 128: 186}  # the paper prints 290 and 186
 
 
-def test_the_issues_grid_is_one_or_two_runs_and_exact():
+def test_the_issues_grid_takes_three_runs_and_is_exact():
     # 32 widths x 312 resolutions: one run, split once where alpha = 1/32 makes the first conv's
     # separable version no cheaper (N = 1)
     result = convcost.sweep("mobilenet_v1", {"alpha": "1/32:1:1/32", "res": "32:343:1"})
@@ -312,3 +312,20 @@ def test_grid_values_must_be_exact():
         convcost.sweep("mobilenet_v1", {"alpha": [0.75, 0.5]})
     assert [r.macs for r in convcost.sweep("mobilenet_v1", {"alpha": [Fraction(3, 4), "1/2"]}).rows] == [
         plain_mobilenet_v1(Fraction(3, 4))["macs"], plain_mobilenet_v1(Fraction(1, 2))["macs"]]
+
+
+def test_set_values_from_the_api_are_encoded_exactly():
+    from convcost.render import SolveFormat, SweepFormat, render
+
+    result = convcost.sweep("mobilenet_v1", {"alpha": [1]}, set={"res": Fraction(320, 2)})
+    assert json.loads(render(result, SweepFormat.JSON))["set"] == {"res": 160}
+    solution = convcost.solve("mobilenet_v1", {"alpha": [1]}, max_macs=10**9, set={"res": 160},
+                              closed_form=False)
+    assert json.loads(render(solution, SolveFormat.JSON))["set"] == {"res": 160}
+
+
+def test_a_plot_of_failed_configurations_only(net, tmp_path):
+    pytest.importorskip("matplotlib")
+    svg = tmp_path / "none.svg"
+    res = run("sweep", net, "--grid", "alpha=0.3,0.7", "--plot", str(svg))  # 12/5 and 28/5 channels
+    assert res.exit_code == 1 and svg.read_text().startswith("<?xml")

@@ -9,7 +9,7 @@ from typing import Any
 from ..analysis.solve import Solution, Verdict, verdict
 from ..symbolic.display import exact
 from . import DEFAULT_OPTIONS, RenderOptions
-from .sweep_json import error_dict
+from .sweep_json import error_dict, given
 
 SCHEMA = 1
 
@@ -45,7 +45,7 @@ def solution_dict(solution: Solution) -> dict[str, Any]:
         "schema": SCHEMA,
         "name": sweep.name,
         "source": sweep.source,
-        "set": dict(sweep.fixed),
+        "set": given(sweep.fixed),
         "budget": {key: exact(limit) for key, limit in solution.budgets.items()},
         "grid": {a.name: [exact(v) for v in a.values] for a in sweep.axes},
         "configurations": len(sweep.rows),

@@ -16,6 +16,11 @@ SCHEMA = 1
 _LINE = json.JSONEncoder(separators=(", ", ": "), check_circular=False).encode
 
 
+def given(fixed) -> dict[str, Any]:
+    """The vars set besides the grid: texts as written (`--set res=160`), numbers (API) exact."""
+    return {name: value if isinstance(value, str) else exact(value) for name, value in fixed.items()}
+
+
 def error_dict(err: ConvcostError) -> dict[str, Any]:
     loc = err.location
     return {"message": err.message, "hint": err.hint, "path": loc.path if loc else None,
@@ -40,7 +45,7 @@ def sweep_dict(sweep: Sweep) -> dict[str, Any]:
         "name": sweep.name,
         "source": sweep.source,
         "grid": {a.name: [exact(v) for v in a.values] for a in sweep.axes},
-        "set": dict(sweep.fixed),
+        "set": given(sweep.fixed),
         "configurations": len(sweep.rows),
         "failed": sweep.failed,
         "rows": [row_dict(sweep, row) for row in sweep.rows],

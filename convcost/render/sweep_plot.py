@@ -75,8 +75,9 @@ def render(sweep: Sweep, fmt: str, budgets: Mapping[str, Value] | None = None, h
             ax.axhline(float(budgets["macs"]), color="tab:red", linestyle="--", label="mult-add budget")
         if "params" in budgets:
             ax.axvline(float(budgets["params"]), color="tab:orange", linestyle="--", label="parameter budget")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        if any(rows for rows in groups.values()):  # a log scale of nothing warns
+            ax.set_xscale("log")
+            ax.set_yscale("log")
         ax.set_xlabel("parameters")
         ax.set_ylabel("mult-adds")
         ax.set_title(title(sweep), fontsize=10)
