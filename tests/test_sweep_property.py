@@ -1,6 +1,6 @@
 """Property: every row of `sweep` is exactly what `analyze --set` gives that configuration, on random
 small networks (odd sizes, strides, padding, make_divisible, floor, ceil_mode pools, repeats whose
-count is swept) and random grids, including configurations that are invalid (fractional channels,
+count is swept, residual adds, gates and concats) and random grids, including configurations that are invalid (fractional channels,
 maps that shrink to nothing), whose rows must carry analyze's error word for word."""
 
 from __future__ import annotations
@@ -53,10 +53,28 @@ def layer(draw, depth: bool) -> str:
     return kind
 
 
+def named(entry: str, name: str) -> str:
+    """The entry with `name: NAME` among its settings (a bare kind such as `relu` gets braces)."""
+    kind, sep, settings = entry.partition(": {")
+    return f"{kind}: {{name: {name}, {settings}" if sep else f"{entry}: {{name: {name}}}"
+
+
+@st.composite
+def merge(draw, i: int) -> str:
+    """An add, mul or concat of two earlier layers (or the input): residuals, gates and joins, whose
+    shapes match for some configurations only."""
+    kind = draw(st.sampled_from(["add", "concat", "mul"]))
+    a, b = (draw(st.sampled_from(["input", *(f"l{j}" for j in range(i))])) for _ in range(2))
+    return f"{kind}: {{from: [{a}, {b}]}}"
+
+
 @st.composite
 def networks(draw):
     swept_depth = draw(st.booleans())
-    body = draw(st.lists(layer(swept_depth), min_size=1, max_size=6))
+    body = []
+    for i in range(draw(st.integers(1, 6))):
+        entry = draw(merge(i)) if i and draw(st.integers(0, 4)) == 0 else draw(layer(swept_depth))
+        body.append(named(entry, f"l{i}"))
     if draw(st.booleans()):
         body.append("fc: {out: 10}")
     width = draw(st.sampled_from(["res", "res + 3", "17", "2*res - 1"]))
