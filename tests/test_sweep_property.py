@@ -1,7 +1,8 @@
 """Property: every row of `sweep` is exactly what `analyze --set` gives that configuration, on random
 small networks (odd sizes, strides, padding, make_divisible, floor, ceil_mode pools, repeats whose
-count is swept, residual adds, gates and concats) and random grids, including configurations that are invalid (fractional channels,
-maps that shrink to nothing), whose rows must carry analyze's error word for word."""
+count is swept, residual adds, gates and concats) and random grids, including configurations that
+are invalid (fractional channels, maps that shrink to nothing, shapes that do not match), whose rows
+must carry analyze's error word for word."""
 
 from __future__ import annotations
 
@@ -104,7 +105,7 @@ def per_configuration(path: str, axes: list[Axis]) -> list:
     return out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_every_row_is_what_analyze_gives(tmp_path_factory, network):
     text, axes = network
