@@ -11,6 +11,11 @@ and the tool, building the module and the tool's forward pass. Each prints one J
     python benchmarks/reference.py export-onnx mobilenet_v1 -o mobilenet_v1.onnx
     python benchmarks/reference.py onnx-tool mobilenet_v1.onnx
     python benchmarks/reference.py verify                          # ptflops versus the exact count
+    python benchmarks/reference.py ptflops mobilenet_v1 --alphas 1,0.75 --resolutions 224,192  # a grid
+
+With ``--alphas`` and ``--resolutions`` a counter runs every configuration of that grid in one process (the
+way a design-space script would use it: torch imported once) and prints the lists of mult-adds and parameters
+and the seconds the configurations took after the imports.
 
 Nothing at module level imports torch: the ``plain`` and ``onnx-tool`` commands must not pay for it.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,16 +50,25 @@ def _out(n: int, kernel: int, stride: int, padding: int) -> int:
     return (n + 2 * padding - kernel) // stride + 1
 
 
-def plain_mobilenet_v1(res: int = 224) -> dict[str, int]:
-    """Exact mult-adds and weights of MobileNetV1, convolutions and the classifier only, no bias, no BN.
+def _width(channels: int, alpha: Fraction | int) -> int:
+    scaled = channels * Fraction(alpha)
+    if scaled.denominator != 1:
+        raise ValueError(f"{channels} channels times {alpha} is not a whole number")
+    return int(scaled)
+
+
+def plain_mobilenet_v1(res: int = 224, alpha: Fraction | int = 1) -> dict[str, int]:
+    """Exact mult-adds and weights of MobileNetV1, convolutions and the classifier only, no bias, no BN,
+    at width multiplier ``alpha`` (every channel count times alpha must be whole).
 
     This is the floor of the comparison (a plain-Python script) and the oracle for checking the tools.
     """
     h = _out(res, 3, 2, 1)
-    macs = h * h * STEM_OUT * 3 * 9
-    params = STEM_OUT * 3 * 9
-    c = STEM_OUT
+    c = _width(STEM_OUT, alpha)
+    macs = h * h * c * 3 * 9
+    params = c * 3 * 9
     for out, stride in MOBILENET_V1_BLOCKS:
+        out = _width(out, alpha)
         h = _out(h, 3, stride, 1)
         macs += h * h * c * 9 + h * h * c * out
         params += c * 9 + c * out
@@ -72,7 +87,7 @@ def plain_deep(blocks: int, channels: int, size: int) -> dict[str, int]:
     }
 
 
-def torch_mobilenet_v1(bn_relu: bool = True, fc_bias: bool = True):
+def torch_mobilenet_v1(bn_relu: bool = True, fc_bias: bool = True, alpha: Fraction | int = 1):
     """MobileNetV1 as it is usually written: conv (no bias) + BatchNorm + ReLU, global pool, linear."""
     from torch import nn
 
@@ -82,9 +97,10 @@ def torch_mobilenet_v1(bn_relu: bool = True, fc_bias: bool = True):
             layers += [nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
         return layers
 
-    layers = unit(3, STEM_OUT, 3, 2, 1)
-    c = STEM_OUT
+    c = _width(STEM_OUT, alpha)
+    layers = unit(3, c, 3, 2, 1)
     for out, stride in MOBILENET_V1_BLOCKS:
+        out = _width(out, alpha)
         layers += unit(c, c, 3, stride, c) + unit(c, out, 1, 1, 1)
         c = out
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, NUM_CLASSES, bias=fc_bias)]
@@ -112,7 +128,7 @@ def torch_deep(blocks: int, channels: int, size: int, bn_relu: bool = False):
 
 def _model_and_shape(args: argparse.Namespace):
     if args.net == "mobilenet_v1":
-        return torch_mobilenet_v1(), (3, args.res, args.res)
+        return torch_mobilenet_v1(alpha=getattr(args, "alpha", 1)), (3, args.res, args.res)
     return torch_deep(args.blocks, args.channels, args.size, args.bn_relu), (
         args.channels,
         args.size,
@@ -160,7 +176,7 @@ def count_torchinfo(args: argparse.Namespace) -> dict[str, int]:
 
 def count_plain(args: argparse.Namespace) -> dict[str, int]:
     if args.net == "mobilenet_v1":
-        return plain_mobilenet_v1(args.res)
+        return plain_mobilenet_v1(args.res, getattr(args, "alpha", 1))
     return plain_deep(args.blocks, args.channels, args.size)
 
 
@@ -255,6 +271,26 @@ COUNTERS = {
 }
 
 
+def count_grid(args: argparse.Namespace) -> dict[str, object]:
+    """Every configuration of the alpha x resolution grid, counted in this one process."""
+    import time
+
+    count = COUNTERS[args.tool]
+    alphas = [Fraction(a) for a in (args.alphas or "1").split(",")]
+    resolutions = [int(r) for r in (args.resolutions or str(args.res)).split(",")]
+    count(argparse.Namespace(**{**vars(args), "alpha": alphas[0], "res": resolutions[0]}))  # imports, untimed
+    macs, params = [], []
+    start = time.perf_counter()
+    for alpha in alphas:
+        for res in resolutions:
+            result = count(argparse.Namespace(**{**vars(args), "alpha": alpha, "res": res}))
+            macs.append(result["macs"])
+            params.append(result["params"])
+    seconds = time.perf_counter() - start
+    return {"configurations": len(macs), "seconds": seconds, "seconds_per_configuration": seconds / len(macs),
+            "macs": macs, "params": params}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Count a benchmark network with another tool.")
     sub = parser.add_subparsers(dest="tool", required=True)
@@ -266,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--channels", type=int, default=DEFAULT_CHANNELS)
         p.add_argument("--size", type=int, default=DEFAULT_SIZE)
         p.add_argument("--bn-relu", action="store_true", help="deep: BatchNorm+ReLU after every conv")
+        p.add_argument("--alphas", help="MobileNetV1: widths of a grid, e.g. 1,0.75,0.5,0.25")
+        p.add_argument("--resolutions", help="MobileNetV1: resolutions of a grid, e.g. 224,192,160,128")
 
     for name in COUNTERS:
         net_options(sub.add_parser(name))
@@ -283,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         result, net = count_onnx_tool(args), args.onnx.stem
     elif args.tool == "export-onnx":
         result, net = export_onnx(args), args.net
+    elif args.alphas or args.resolutions:
+        result, net = count_grid(args), args.net
     else:
         result, net = COUNTERS[args.tool](args), args.net
     print(json.dumps({"tool": args.tool, "net": net, **result}))

@@ -266,6 +266,53 @@ def expect_symbolic(stdout: str) -> str | None:
     return None
 
 
+# The sweeps of issue 14: the paper's Tables 6 x 7 (4 x 4), and 32 widths x 312 resolutions (9,984).
+PAPER_GRID = (("1", "0.75", "0.5", "0.25"), (224, 192, 160, 128))
+BIG_GRID = (tuple(f"{k}/32" for k in range(1, 33)), tuple(range(32, 344)))
+
+
+def grid_args(grid: tuple[tuple, tuple]) -> list[str]:
+    alphas, resolutions = grid
+    return ["--grid", "alpha=" + ",".join(alphas), "--grid", "res=" + ",".join(map(str, resolutions))]
+
+
+def expect_sweep(grid: tuple[tuple, tuple]) -> Callable[[str], str | None]:
+    """A check: stdout is `convcost sweep -f json`, one row per configuration, each row's parameters and
+    mult-adds those of the plain-Python MobileNetV1 (every one of them, exactly)."""
+
+    def check(stdout: str) -> str | None:
+        try:
+            rows = json.loads(stdout)["rows"]
+        except (ValueError, KeyError) as exc:
+            return f"not a sweep's JSON: {exc}"
+        alphas, resolutions = grid
+        configurations = [(Fraction(a), r) for a in alphas for r in resolutions]
+        if len(rows) != len(configurations):
+            return f"{len(rows)} rows, expected {len(configurations)}"
+        for row, (alpha, res) in zip(rows, configurations, strict=True):
+            if Fraction(row["vars"]["alpha"]) != alpha or row["vars"]["res"] != res:
+                return f"row {row['vars']} out of order, expected alpha={alpha}, res={res}"
+            expected = plain_mobilenet_v1(res, alpha)
+            if (row["params"], row["macs"]) != (expected["params"], expected["macs"]):
+                return f"alpha={alpha}, res={res}: {row['macs']:,} mult-adds, expected {expected['macs']:,}"
+        return None
+
+    return check
+
+
+def expect_reference_grid(configurations: int) -> Callable[[str], str | None]:
+    """A check for reference.py's grid line: every configuration was counted."""
+
+    def check(stdout: str) -> str | None:
+        try:
+            found = json.loads(stdout.strip().splitlines()[-1])["configurations"]
+        except (ValueError, IndexError, KeyError) as exc:
+            return f"unreadable answer: {exc}"
+        return None if found == configurations else f"{found} configurations, expected {configurations}"
+
+    return check
+
+
 def expect_text(*needles: str) -> Callable[[str], str | None]:
     def check(stdout: str) -> str | None:
         missing = [n for n in needles if n not in stdout]
@@ -381,6 +428,24 @@ def build_cases(args: argparse.Namespace, files: dict[str, Path], ref_tools: dic
                 argv + ["prove", "--format", "json"],
                 expect_text('"verified": true'),
             ),
+            Case(  # issue 14: the paper's Tables 6 x 7
+                "convcost sweep mobilenet_v1 4x4 --format json" + tag,
+                "convcost",
+                argv + ["sweep", "mobilenet_v1", *grid_args(PAPER_GRID), "--format", "json"],
+                expect_sweep(PAPER_GRID),
+            ),
+            Case(  # issue 14: 9,984 configurations in at most a second
+                "convcost sweep mobilenet_v1 32x312 --format json" + tag,
+                "convcost",
+                argv + ["sweep", "mobilenet_v1", *grid_args(BIG_GRID), "--format", "json"],
+                expect_sweep(BIG_GRID),
+            ),
+            Case(
+                "convcost sweep mobilenet_v1 32x312 --format csv" + tag,
+                "convcost",
+                argv + ["sweep", "mobilenet_v1", *grid_args(BIG_GRID), "--format", "csv"],
+                expect_text("alpha,res,params,macs", "1,343,4209088,1380474496,"),
+            ),
             Case(
                 "convcost analyze tiny (2 layers) --format json" + tag,
                 "convcost",
@@ -406,6 +471,16 @@ def build_cases(args: argparse.Namespace, files: dict[str, Path], ref_tools: dic
                 "ptflops",
                 [ref, REFERENCE, "ptflops", "mobilenet_v1"],
                 net="mobilenet_v1",
+            )
+        )
+        cases.append(
+            Case(  # issue 14: a design-space script would count each configuration after one import
+                "ptflops MobileNetV1 4x4 grid (16 configurations, one process)",
+                "ptflops",
+                [ref, REFERENCE, "ptflops", "mobilenet_v1", "--alphas", ",".join(PAPER_GRID[0]),
+                 "--resolutions", ",".join(map(str, PAPER_GRID[1]))],
+                expect_reference_grid(16),
+                net="mobilenet_v1 4x4",
             )
         )
         for blocks in args.deep_blocks:
@@ -513,7 +588,7 @@ def find(results: list[Result], name: str) -> Result | None:
 
 
 def targets(results: list[Result], args: argparse.Namespace) -> list[tuple[str, str, str]]:
-    """Each target of issue 6 as (target, measured, PASS / FAIL / n/a)."""
+    """Each target of issues 6 and 14 as (target, measured, PASS / FAIL / n/a)."""
 
     def verdict(ok: bool | None) -> str:
         return "n/a" if ok is None else ("PASS" if ok else "FAIL")
@@ -568,6 +643,12 @@ def targets(results: list[Result], args: argparse.Namespace) -> list[tuple[str, 
     rows.append(
         ("symbolic MobileNetV1 < 1.5 s", f"{ts:.3f} s" if ts else "-", verdict(ts < 1.5 if ts else None))
     )
+    sweep = find(results, "convcost sweep mobilenet_v1 32x312 --format json [script]")
+    tw = sweep.stat("wall") if sweep else None
+    rows.append(  # issue 14
+        ("MobileNetV1 sweep, 9,984 configurations, JSON <= 1 s", f"{tw:.3f} s" if tw else "-",
+         verdict(tw <= 1 if tw else None))
+    )
     for name in ("convcost --help [script]", "convcost zoo [script]"):
         r = find(results, name)
         tr = r.stat("wall") if r else None
@@ -584,7 +665,8 @@ def targets(results: list[Result], args: argparse.Namespace) -> list[tuple[str, 
 def ratio_rows(results: list[Result], args: argparse.Namespace) -> list[tuple[str, str, str]]:
     """Each reference tool's median time over convcost's on the same network."""
     rows = []
-    pairs = [("mobilenet_v1", "convcost analyze mobilenet_v1 --format json [script]")]
+    pairs = [("mobilenet_v1", "convcost analyze mobilenet_v1 --format json [script]"),
+             ("mobilenet_v1 4x4", "convcost sweep mobilenet_v1 4x4 --format json [script]")]
     pairs += [
         (f"deep-{2 * b}", f"convcost analyze deep-{2 * b} --format json [script]") for b in args.deep_blocks
     ]
@@ -729,7 +811,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(render_text(ratios, RATIO_HEADER))
     print()
-    print(render_text(goal_rows, ("target (issue 6)", "measured", "verdict")))
+    print(render_text(goal_rows, ("target (issues 6, 14)", "measured", "verdict")))
 
     if args.json:
         payload = {
@@ -755,7 +837,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
             render_markdown(ratios, RATIO_HEADER),
             "",
-            render_markdown(goal_rows, ("target (issue 6)", "measured", "verdict")),
+            render_markdown(goal_rows, ("target (issues 6, 14)", "measured", "verdict")),
         ]
         args.markdown.write_text("\n".join(text) + "\n")
     failed = [r for r in results if not r.ok]

@@ -1,4 +1,5 @@
-"""The public Python API of convcost: load, analyze, check, prove. `convcost/__init__.py` re-exports it.
+"""The public Python API of convcost: load, analyze, check, prove, sweep, solve. `convcost/__init__.py`
+re-exports it.
 
     >>> import convcost
     >>> convcost.analyze("mobilenet_v1").totals.macs
@@ -20,13 +21,15 @@ from .layerfile.model import Spec
 from .limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
+    from .analysis.solve import Solution
+    from .analysis.sweep import Sweep
     from .checks.findings import CheckReport
     from .conventions.compare import Comparison
     from .devices import Device
     from .proof import Proof
     from .symbolic.arith import Value
 
-__all__ = ["load", "analyze", "check", "compare", "prove"]
+__all__ = ["load", "analyze", "check", "compare", "prove", "sweep", "solve"]
 
 
 def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
@@ -132,3 +135,66 @@ def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multip
     from .proof import prove as run
 
     return run(values, bias=bias, multipliers=multipliers)
+
+
+def _axes(grid: Mapping[str, Any], what: str, limits: Limits) -> list:
+    """{name: "1/32:1:1/32" or [values]} as sweep Axes (values numbers, or texts such as "3/4")."""
+    from .analysis.sweep import Axis, parse_values
+
+    axes = []
+    for name, values in grid.items():
+        if isinstance(values, str):
+            axes.append(Axis(name, parse_values(values, f"{what} {name}", limits)))
+            continue
+        parsed: list = []
+        for value in values:
+            parsed += parse_values(value, f"{what} {name}", limits) if isinstance(value, str) else [value]
+        axes.append(Axis(name, tuple(parsed)))
+    return axes
+
+
+def sweep(source: str, grid: Mapping[str, Any], set: Mapping[str, Any] | None = None,
+          limits: Limits | None = None) -> Sweep:
+    """The network's totals at every configuration of the cross product of `grid` (var -> values, a
+    list or a text such as "1/32:1:1/32"), the other vars from `set`: one row per configuration,
+    exactly what `analyze` gives it, or its error (docs/design-space.md).
+
+        >>> rows = sweep("mobilenet_v1", {"alpha": [1, "3/4"], "res": "224:192:-32"}).rows
+        >>> [row.macs for row in rows]
+        [568740352, 418121728, 325400448, 239273472]
+    """
+    from .analysis.sweep import sweep as run
+    from .limits import DEFAULT_LIMITS
+    from .sources import builder
+
+    limits = limits or DEFAULT_LIMITS
+    return run(builder(source, limits)[1], _axes(grid, "grid", limits), set, source, limits)
+
+
+def solve(source: str, vary: Mapping[str, Any], *, max_macs: Value | str | None = None,
+          max_params: Value | str | None = None, set: Mapping[str, Any] | None = None,
+          limits: Limits | None = None, closed_form: bool = True) -> Solution:
+    """The largest value of the one var of `vary` (var -> grid values) meeting the budgets, and the
+    next value up; with several vars, the Pareto frontier. With one var and `closed_form`, also the
+    bound in closed form where the cost is a polynomial in the var (a symbolic analysis: sympy).
+
+        >>> s = solve("mobilenet_v1", {"alpha": "1/32:1:1/32"}, max_macs="300M", closed_form=False)
+        >>> s.best.row.values, s.next.row.values, s.next.exceeds
+        ((Fraction(23, 32),), (Fraction(3, 4),), ('macs',))
+    """
+    from .analysis.solve import solve as run
+    from .limits import DEFAULT_LIMITS
+    from .sources import builder
+    from .symbolic.quantity import count
+
+    limits = limits or DEFAULT_LIMITS
+    axes = _axes(vary, "vary", limits)
+    budgets = {key: count(value, f"max_{key}") for key, value in (("macs", max_macs), ("params", max_params))
+               if value is not None}
+    build = builder(source, limits)[1]
+    solution = run(build, axes, budgets, set, source, limits)
+    if closed_form and len(axes) == 1:
+        from .analysis.closed_form import closed_form as derive
+
+        solution = solution._replace(closed_form=derive(build, axes[0].name, set or {}, solution.budgets))
+    return solution

@@ -21,6 +21,7 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
     int_bits: int = 4_096  # bits of any integer an expression produces (10**30 needs 100)
     exponent: int = 1_024  # largest exponent allowed in `**`
     degree: int = 16  # polynomial degree of a symbolic value (sympy's cancel is slow on high degrees)
+    configurations: int = 1_000_000  # configurations of one `convcost sweep` or `solve` grid
 
     @classmethod
     def names(cls) -> list[str]:

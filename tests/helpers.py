@@ -49,3 +49,45 @@ def invoke_cli(*args: str):
     if result.exit_code == 2:  # ours: "file:line:col: error: ..."; click's usage errors: "Error: ..."
         assert "error:" in result.stderr.lower(), result.stderr
     return result
+
+
+# MobileNetV1 (Howard et al. 2017, Table 1) in plain Python, independent of convcost: an oracle for
+# sweeps over its width multiplier alpha and resolution res. Blocks are (output channels, stride).
+MOBILENET_V1_BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *((512, 1),) * 5,
+                       (1024, 2), (1024, 1))
+
+
+def plain_mobilenet_v1(alpha=1, res=224) -> dict:
+    """Exact totals as written, all standard and separable where cheaper: {"params", "macs",
+    "standard": (params, macs), "separable": (params, macs)}; channels as TF-slim rounds them,
+    max(int(d * alpha), 8) (at the paper's widths d * alpha itself)."""
+    import math
+    from fractions import Fraction
+
+    def whole(x):
+        return max(math.floor(Fraction(x)), 8)
+
+    def size(h, stride):
+        return (h + 2 - 3) // stride + 1
+
+    h = size(res, 2)
+    c = whole(32 * Fraction(alpha))
+    first = (27 * c, 27 * c * h * h)  # conv 3x3, 3 -> c
+    params, macs = first
+    std_params, std_macs = first
+    # as separable: (9 + N) * M weights; cheaper when (N - 1) * (9 - 1) > 1
+    sep_params, sep_macs = ((9 + c) * 3, (9 + c) * 3 * h * h) if (c - 1) * 8 > 1 else first
+    for out, stride in MOBILENET_V1_BLOCKS:
+        n = whole(out * Fraction(alpha))
+        h = size(h, stride)
+        params += 9 * c + c * n
+        macs += (9 * c + c * n) * h * h
+        std_params += 9 * c * n
+        std_macs += 9 * c * n * h * h
+        sep_params += 9 * c + c * n
+        sep_macs += (9 * c + c * n) * h * h
+        c = n
+    fc = (c * 1000, c * 1000)
+    return {"params": params + fc[0], "macs": macs + fc[1],
+            "standard": (std_params + fc[0], std_macs + fc[1]),
+            "separable": (sep_params + fc[0], sep_macs + fc[1])}

@@ -47,8 +47,13 @@ def test_analyze_json_symbolic_values_parse_back(runner):
     res = run(runner, "analyze", "mobilenet_v1", "--symbolic", "alpha", "-f", "json")
     assert res.exit_code == 0
     data = json.loads(res.stdout)
-    macs = sympy.sympify(data["totals"]["macs"])  # our own output, not user input
+    from convcost.symbolic.functions import slim_depth
+
+    # our own output, not user input; slim_depth is convcost's function (docs/json.md)
+    macs = sympy.sympify(data["totals"]["macs"], locals={"slim_depth": slim_depth})
     assert macs.subs("alpha", 1) == 568_740_352
+    assert macs.subs("alpha", sympy.Rational(7, 20)) == json.loads(
+        run(runner, "analyze", "mobilenet_v1", "--set", "alpha=0.35", "-f", "json").stdout)["totals"]["macs"]
     assert data["symbolic"] == ["alpha"]
 
 
@@ -127,7 +132,7 @@ def test_zoo_lists_builtins(runner):
 
 def test_every_command_has_help(runner):
     names = main.list_commands(None)
-    assert names == ["analyze", "check", "compare", "devices", "prove", "zoo"]
+    assert names == ["analyze", "check", "compare", "devices", "prove", "solve", "sweep", "zoo"]
     listing = run(runner, "--help").stdout
     for name in names:
         command = main.get_command(None, name)

@@ -1,5 +1,7 @@
 """Bytes per layer and peak activation memory from tensor lifetimes, by hand (issue 13)."""
 
+from fractions import Fraction
+
 import pytest
 from helpers import analyze_text
 
@@ -63,9 +65,16 @@ def test_a_branch_read_later_stays_live_and_dies_after():
 
 
 def test_symbolic_peak_is_exact():
+    from convcost.symbolic.functions import slim_depth
+
     r = convcost.analyze("mobilenet_v1", symbolic=["alpha"])
     (alpha,) = r.memory.peak_activations.free_symbols
-    # sep1's input, intermediate and output (6422528*alpha) against conv1's input and output
-    assert str(r.memory.peak_activations) == "Max(6422528*alpha, 1605632*alpha + 602112)"
+    # at the paper's widths (slim_depth(d*alpha, 8) = d*alpha): sep1's input, intermediate and output
+    # (6422528*alpha) against conv1's input and output
+    continuous = r.memory.peak_activations.replace(slim_depth, lambda v, _minimum: v)
+    assert str(continuous) == "Max(6422528*alpha, 1605632*alpha + 602112)"
+    for a in (Fraction(1, 8), Fraction(7, 20)):  # TF-slim's rounding, exactly as the numeric run
+        assert r.memory.peak_activations.subs(alpha, a) == convcost.analyze(
+            "mobilenet_v1", set={"alpha": f"{a.numerator}/{a.denominator}"}).memory.peak_activations
     numeric = convcost.analyze("mobilenet_v1").memory.peak_activations
     assert r.memory.peak_activations.subs(alpha, 1) == numeric

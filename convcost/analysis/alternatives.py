@@ -27,26 +27,30 @@ def ratio(a: Value, b: Value) -> Value | None:
 def separable_cheaper(geometry: ConvGeometry) -> bool | None:
     """Would the separable alternative of this standard convolution need fewer mult-adds? (False for
     grouped and separable convolutions, None when the symbols leave it undecided.)"""
-    if geometry.separable or geometry.groups != 1:
+    if geometry.separable or not geometry.groups == 1:
         return False
     # decided from N and the kernel alone, so symbolic channel counts rarely block it
     return arith.less_than(1, separable_advantage(geometry.n, geometry.kh, geometry.kw))
 
 
-def alternatives(geometry: ConvGeometry, written: Cost, factored: bool = True) -> Alternatives:
+def alternatives(geometry: ConvGeometry, written: Cost, factored: bool = True,
+                 ratios: bool = True) -> Alternatives:
     """`written` is the layer's own cost. `factored`: the ratios may use separable_cost(geometry),
-    the same value as the separable alternative in factored form (else they use `written`)."""
+    the same value as the separable alternative in factored form (else they use `written`).
+    Without `ratios` (a sweep needs only the totals) both ratios are None."""
     standard = standard_cost(geometry)
     formula = separable_cost(geometry) if factored else written
     separable = written if geometry.separable else formula
     cheaper = separable_cheaper(geometry)
+    if not ratios:
+        return Alternatives(geometry, standard, separable, None, None, cheaper)
     # Ratios from the factored formula where it equals the written cost: sympy then
     # cancels common factors as it builds the quotient, (64*alpha + 9)/(576*alpha).
     return Alternatives(geometry, standard, separable, ratio(formula.macs, standard.macs),
                         ratio(formula.params, standard.params), cheaper)
 
 
-def pair_alternatives(dw: Outcome, pw: Outcome) -> Alternatives:
+def pair_alternatives(dw: Outcome, pw: Outcome, ratios: bool = True) -> Alternatives:
     """A depthwise and a pointwise layer recognised as one separable convolution."""
     d, p = dw.geometry, pw.geometry
     geometry = ConvGeometry(d.m, p.n, d.kh, d.kw, p.ho, p.wo, p.bias, 1, separable=True)
@@ -54,4 +58,4 @@ def pair_alternatives(dw: Outcome, pw: Outcome) -> Alternatives:
     # The factored formula has the pair's value when the depthwise part keeps the channel count
     # (no multiplier) and both parts agree on bias.
     factored = arith.equal(d.n, d.m) is True and d.bias == p.bias
-    return alternatives(geometry, written, factored)
+    return alternatives(geometry, written, factored, ratios)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from ..layerfile.model import Spec
 from ..layers.records import COUNTERS, Cost
@@ -23,23 +23,19 @@ def analyze_spec(spec: Spec, dtype: str = "fp32") -> Report:
     return with_memory(build_report(spec, propagate(spec)), dtype)
 
 
-def build_report(spec: Spec, done: Propagated) -> Report:
-    """The Report of the propagated layers in `done`. Layers missing from it (left out by
-    `propagate(spec, failures)`) have no row, so the totals then cover only the rows present."""
-    pairs = find_pairs(done)
-    position = {layer.name: layer.index for layer in spec.layers}
-    rules = get_rules()
-    rows: list[LayerReport] = []
-    std_terms: list[Cost] = []
-    sep_terms: list[Cost] = []
-    undecided: list[str] = []
+def layer_terms(spec: Spec, done: Propagated, ratios: bool = True,
+                pairs: Mapping[str, tuple[str, str]] | None = None) -> Iterator[tuple]:
+    """Each layer of `done` in file order, as (layer, input shapes, outcome, alternatives or None,
+    separable pair or None, its term of the all-standard total, its term of the separable-where-
+    cheaper total). The one place that decides what each version of the network counts."""
+    if pairs is None:
+        pairs = find_pairs(done)
     # The alternatives depend on values only; a network's repeated blocks need them once.
     seen: dict[tuple, Alternatives] = {}
     for layer in spec.layers:  # report in file order
         if layer.name not in done:
             continue
         _, ins, out = done[layer.name]
-        counters = {c: out.counters.get(c, 0) for c in COUNTERS} if out.counters else dict(_NO_COUNTS)
         written = Cost(out.params, out.macs)
         std_term = sep_term = written
         alt = pair = None
@@ -50,19 +46,50 @@ def build_report(spec: Spec, done: Propagated) -> Report:
                 key = (dw.geometry, pw.geometry, dw.params, pw.params, dw.macs, pw.macs)
                 alt = seen.get(key)
                 if alt is None:
-                    alt = seen[key] = pair_alternatives(dw, pw)
+                    alt = seen[key] = pair_alternatives(dw, pw, ratios)
                 std_term = alt.standard if layer.name == pair[1] else _NO_COST
             else:
                 key = (out.geometry, out.params, out.macs)
                 alt = seen.get(key)
                 if alt is None:
-                    alt = seen[key] = alternatives(out.geometry, written)
+                    alt = seen[key] = alternatives(out.geometry, written, ratios=ratios)
                 if out.geometry.separable:
                     std_term = alt.standard
                 elif alt.cheaper is True:
                     sep_term = alt.separable
-                elif alt.cheaper is None:
-                    undecided.append(layer.name)
+        yield layer, ins, out, alt, pair, std_term, sep_term
+
+
+def network_totals(spec: Spec, done: Propagated) -> tuple[Cost, Cost, Cost]:
+    """The network's totals as written, all standard and separable where cheaper, without the rows
+    (what a sweep keeps of each configuration): the same sums as build_report's Totals."""
+    params, macs, std_terms, sep_terms = [], [], [], []
+    for _, _, out, _, _, std_term, sep_term in layer_terms(spec, done, ratios=False):
+        params.append(out.params)
+        macs.append(out.macs)
+        std_terms.append(std_term)
+        sep_terms.append(sep_term)
+    totals = (Cost(arith.total(params), arith.total(macs)),
+              Cost(arith.total([c.params for c in std_terms]), arith.total([c.macs for c in std_terms])),
+              Cost(arith.total([c.params for c in sep_terms]), arith.total([c.macs for c in sep_terms])))
+    check_size(None, *totals[0], *totals[1], *totals[2], limits=spec.limits)
+    return totals
+
+
+def build_report(spec: Spec, done: Propagated) -> Report:
+    """The Report of the propagated layers in `done`. Layers missing from it (left out by
+    `propagate(spec, failures)`) have no row, so the totals then cover only the rows present."""
+    pairs = find_pairs(done)
+    position = {layer.name: layer.index for layer in spec.layers}
+    rules = get_rules()
+    rows: list[LayerReport] = []
+    std_terms: list[Cost] = []
+    sep_terms: list[Cost] = []
+    undecided: list[str] = []
+    for layer, ins, out, alt, pair, std_term, sep_term in layer_terms(spec, done, pairs=pairs):
+        counters = {c: out.counters.get(c, 0) for c in COUNTERS} if out.counters else dict(_NO_COUNTS)
+        if alt is not None and pair is None and not out.geometry.separable and alt.cheaper is None:
+            undecided.append(layer.name)
         std_terms.append(std_term)
         sep_terms.append(sep_term)
         geometry, standard, separable, ratio_, params_ratio = alt[:5] if alt is not None else (None,) * 5

@@ -304,13 +304,13 @@ def _nondecreasing(expr, low: Mapping) -> bool:
     min and max of such."""
     import sympy
 
-    from ..symbolic.functions import make_divisible
+    from ..symbolic.functions import make_divisible, slim_depth
 
     if expr.is_Number or expr.is_Symbol:
         return True
     if expr.is_Add or isinstance(expr, (sympy.floor, sympy.ceiling, sympy.Max, sympy.Min)):
         return all(_nondecreasing(a, low) for a in expr.args)
-    if isinstance(expr, make_divisible):  # nondecreasing in its value; divisor and minimum fixed
+    if isinstance(expr, (make_divisible, slim_depth)):  # nondecreasing in its value; the rest fixed
         return _nondecreasing(expr.args[0], low) and all(a.is_Number for a in expr.args[1:])
     if expr.is_Mul:
         return all(_nondecreasing(a, low) and _non_negative_at(a, low) for a in expr.args)
@@ -367,12 +367,12 @@ def _compile(expr) -> Callable[[Mapping], Any]:
     if expr.is_Pow and expr.exp.is_Integer:
         base, exp = parts[0], int(expr.exp)
         return lambda p: Fraction(base(p)) ** exp
-    from ..symbolic.functions import make_divisible
-    from ..symbolic.rounding import make_divisible_number
+    from ..symbolic.functions import make_divisible, slim_depth
+    from ..symbolic.rounding import make_divisible_number, slim_depth_number
 
     simple: dict[type, Callable] = {sympy.floor: math.floor, sympy.ceiling: math.ceil,
                                     sympy.Max: max, sympy.Min: min, sympy.Mod: lambda a, b: a % b,
-                                    make_divisible: make_divisible_number}
+                                    make_divisible: make_divisible_number, slim_depth: slim_depth_number}
     for kind, fn in simple.items():
         if isinstance(expr, kind):
             return lambda p: fn(*(Fraction(f(p)) for f in parts))

@@ -95,6 +95,10 @@ COMMANDS = {
     "prove": (".prove", "The derivation of standard versus depthwise-separable cost, every step checked "
               "by sympy."),
     "zoo": (".zoo", "List the built-in networks (usable wherever a FILE is expected)."),
+    "sweep": (".sweep", "Totals of a network at every point of a grid of var values (width, resolution, any "
+              "var), exactly."),
+    "solve": (".solve", "The largest var value (or the Pareto frontier of several) that meets mult-add and "
+              "parameter budgets."),
 }
 
 
@@ -124,7 +128,8 @@ def main() -> None:
     standard versus depthwise-separable, from a layer file, with no framework and no forward pass.
 
     \b
-    Exit codes: 0 success, 1 a check failed, 2 invalid input or options, 3 internal error (a bug).
+    Exit codes: 0 success, 1 a check failed (or a sweep row, or no solution; see each command),
+    2 invalid input or options, 3 internal error (a bug).
     """
 
 

@@ -9,21 +9,8 @@ import click
 
 from ..errors import EXIT_CHECK_FAILED, ConvcostError, Location
 from ..render import FindingsFormat
+from .options import Quantity as _Quantity
 from .options import convention_option, network_options
-
-
-class _Quantity(click.ParamType):
-    """A whole count such as 600M, 4.5M, 1.2G, 300k or 4209088 (a bad value exits 2, click's usage error)."""
-
-    name = "N"
-
-    def convert(self, value, param, ctx):
-        from ..symbolic.quantity import count
-
-        try:
-            return count(value, param.opts[0] if param else "value")
-        except ConvcostError as err:
-            self.fail(f"{err.message} ({err.hint})" if err.hint else err.message, param, ctx)
 
 
 class _Ratio(click.ParamType):

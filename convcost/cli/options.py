@@ -43,17 +43,19 @@ def parse_limits(values: tuple[str, ...]):
     return DEFAULT_LIMITS.with_overrides(pairs)
 
 
+SET_HELP = "Override a var of the file (exact: 0.75 means 3/4). Repeatable."
+LIMIT_HELP = ("Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers, expr_chars, expr_nodes, "
+              "expr_total, int_bits, exponent, degree, configurations); see docs/security.md.")
+
+
 def network_options(fn: Callable) -> Callable:
     """SOURCE plus --set, --symbolic and --limit: everything that says which network to load."""
 
     @click.argument("source", metavar="FILE_OR_BUILTIN")
-    @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-                  help="Override a var of the file (exact: 0.75 means 3/4). Repeatable.")
+    @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--symbolic", "symbolic", multiple=True, metavar="NAME[,NAME...]",
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
-    @click.option("--limit", "limits", multiple=True, metavar="NAME=N",
-                  help="Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers, expr_chars, "
-                  "expr_nodes, expr_total, int_bits, exponent, degree); see docs/security.md.")
+    @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
     @functools.wraps(fn)
     def wrapper(*args, sets, symbolic, limits, **kwargs):
         kwargs["network"] = dict(
@@ -73,3 +75,46 @@ def convention_option(fn: Callable) -> Callable:
         help="Count as: paper (conv + fc multiply-accumulates), flops (2 × paper), or the total a peer tool "
         "prints (ptflops, ptflops-aten, thop, fvcore, torchinfo, onnx-tool; keras for parameters). "
         "See docs/conventions.md.")(fn)
+
+
+def grid_options(fn: Callable) -> Callable:
+    """SOURCE plus --set and --limit, for the commands that sweep vars (no --symbolic: a sweep is
+    numeric); passes `sets` (NAME -> text) and `limits` (a Limits)."""
+
+    @click.argument("source", metavar="FILE_OR_BUILTIN")
+    @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
+    @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
+    @functools.wraps(fn)
+    def wrapper(*args, sets, limits, **kwargs):
+        return fn(*args, sets=parse_sets(sets), limits=parse_limits(limits), **kwargs)
+
+    return wrapper
+
+
+def parse_axes(option: str, values: tuple[str, ...], limits) -> list:
+    """`NAME=VALUES` items (a list `1,0.75,0.5` or a range `1/32:1:1/32`) as sweep Axes, in order."""
+    from ..analysis.sweep import Axis, parse_values
+
+    axes = []
+    for item in values:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip() or not text.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUES", param_hint=option)
+        name = name.strip()
+        axes.append(Axis(name, parse_values(text.strip(), f"{option} {name}", limits)))
+    return axes
+
+
+class Quantity(click.ParamType):
+    """A whole count such as 600M, 4.5M, 1.2G, 300k or 4209088 (a bad value exits 2, click's usage error)."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        from ..errors import ConvcostError
+        from ..symbolic.quantity import count
+
+        try:
+            return count(value, param.opts[0] if param else "value")
+        except ConvcostError as err:
+            self.fail(f"{err.message} ({err.hint})" if err.hint else err.message, param, ctx)

@@ -19,8 +19,9 @@ def _mode(path: str) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never a part."""
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write `text` (str or bytes) to `path` so that readers see the old file or the whole new one,
+    never a part."""
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise ConvcostError("-o names a directory", Location(path), "give a file name")
@@ -29,7 +30,8 @@ def write_atomic(path: str, text: str) -> None:
     except OSError as exc:
         raise ConvcostError(f"cannot write the output: {exc.strerror or exc}", Location(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
+              os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             fh.write(text)
         os.chmod(tmp, _mode(path))  # mkstemp makes it 0600; a report should read like any new file
         os.replace(tmp, path)

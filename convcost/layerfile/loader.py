@@ -19,7 +19,7 @@ from .fields import expect_type, one_line, unknown_key
 from .model import Spec
 from .reading import read_text
 from .vars import load_vars
-from .yamlnodes import load_document
+from .yamlnodes import Node, load_document
 
 __all__ = ["build_layers", "load", "load_text", "read_text"]
 
@@ -39,7 +39,14 @@ def load_text(text: str, path: str, overrides: Mapping[str, Any] | None = None, 
 
 def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
                 limits: Limits, shown: str) -> Spec:
-    root = load_document(text, shown, limits)
+    return build_spec(load_document(text, shown, limits), path, overrides, symbolic, limits, shown)
+
+
+def build_spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
+               limits: Limits, shown: str | None = None) -> Spec:
+    """The Spec of a parsed layer file (`load_document`): a sweep reads and parses the file once and
+    builds one Spec per run from the same nodes (they are never modified). Messages name `shown`."""
+    shown = shown or path
     if root.type != "map":
         raise ConvcostError(f"a layer file is a mapping with `input:` and `layers:`, got {root.describe()}",
                             root.loc, "see docs/layer-file.md")
@@ -70,13 +77,25 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
     return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description, limits)
 
 
-def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
-         limits: Limits = DEFAULT_LIMITS) -> Spec:
-    """Load a layer file, or a built-in network by name (see `convcost zoo`). Messages about a
-    built-in name it `zoo:NAME` (`zoo:resnet50:12:5: error: ...`), not its path inside the package."""
+def _resolve(source: str) -> tuple[str, str]:
+    """The file a source names and how messages name it: a built-in is `zoo:NAME`
+    (`zoo:resnet50:12:5: error: ...`), not its path inside the package."""
     from ..zoo import BUILTIN_PREFIX, builtin_key, resolve
 
     path = resolve(source)
     key = None if path == source and not source.startswith(BUILTIN_PREFIX) else builtin_key(source)
-    shown = path if key is None else BUILTIN_PREFIX + key
+    return path, path if key is None else BUILTIN_PREFIX + key
+
+
+def read_document(source: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str, Node]:
+    """The path a layer file or built-in name resolves to, how messages name it, and its parsed
+    document (for build_spec)."""
+    path, shown = _resolve(source)
+    return path, shown, load_document(read_text(path, limits), shown, limits)
+
+
+def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+         limits: Limits = DEFAULT_LIMITS) -> Spec:
+    """Load a layer file, or a built-in network by name (see `convcost zoo`)."""
+    path, shown = _resolve(source)
     return load_text(read_text(path, limits), path, overrides, symbolic, limits, shown)

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ConvcostError, Location, did_you_mean, listing, shown
 from ..limits import Limits
 from ..symbolic import arith
-from ..symbolic.arith import Value
+from ..symbolic.arith import Lifted, Value
 from ..symbolic.expr import FUNCTIONS, evaluate_text
 from . import coerce
 from .fields import NAME_CHARS, expect_type, unknown_key
@@ -115,6 +115,8 @@ def _integer(name: str, integer: bool, explicit: bool, default: Value, low: Valu
     floors). Written `1`, a var is an integer unless its `min`, `max` or --set value is not one: a
     symbol must never be assumed integer against the values it may take. `integer: true` with a
     value that is not an integer is a contradiction."""
+    if isinstance(default, Lifted):  # a sweep's grid of values: numeric runs need no symbol facts
+        return integer
     fractional = [v for v in (default, low, high) if arith.is_number(v) and arith.is_integer(v) is False]
     if not explicit:
         return integer and not fractional
@@ -145,6 +147,8 @@ def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequenc
 
 
 def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc: Location) -> Value:
+    if isinstance(raw, arith.Lifted):  # a swept var: its values over a sweep's grid (symbolic/grid.py)
+        return raw
     if isinstance(raw, str):
         try:
             return evaluate_text(raw, env, limits)

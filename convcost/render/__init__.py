@@ -1,7 +1,8 @@
 """Renderers: one module per (document, format), behind one interface, chosen in one place.
 
-Four documents are rendered: the Report of `analyze`, the CheckReport of `check`, the Proof of
-`prove` and the Comparison of `compare`. Each format of each is one module with
+Six documents are rendered: the Report of `analyze`, the CheckReport of `check`, the Proof of
+`prove`, the Comparison of `compare`, the Sweep of `sweep` and the Solution of `solve`. Each format
+of each is one module with
 `render(document, options) -> str`, imported only when used (rich and sympy are heavy). The enums
 below are the only lists of formats: a format's module is named after its document and its value
 (`module_name`), the CLI's `--format` choices and the golden tests are derived from the enums, so a
@@ -42,6 +43,18 @@ class ProofFormat(StrEnum):
     JSON = "json"
 
 
+class SweepFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class SolveFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 Format = ReportFormat  # the formats of `convcost analyze`, under their original name
 
 
@@ -54,7 +67,8 @@ class RenderOptions(NamedTuple):
 
 DEFAULT_OPTIONS = RenderOptions()
 
-_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof", CompareFormat: "compare"}
+_PREFIX = {ReportFormat: "report", FindingsFormat: "findings", ProofFormat: "proof", CompareFormat: "compare",
+           SweepFormat: "sweep", SolveFormat: "solve"}
 
 
 def module_name(fmt: StrEnum) -> str:

@@ -11,6 +11,13 @@ integer where declared), and None when it depends on the symbols. A caller decid
 False only and treats None as "undecided" (an error it cannot rule out is not raised; a saving it
 cannot prove is not claimed). Never `bool()` or `==` on a symbolic relation: sympy's `==` is
 structural, and `bool(x < y)` raises for symbols.
+
+A fourth kind of value exists only inside `convcost sweep`: a `Lifted` value stands for one exact
+number per configuration of a grid (convcost/symbolic/grid.py). Every helper here hands it to the
+value itself, which applies the same helper to each configuration's number, so one run of the rules
+evaluates a whole grid and means exactly what a run per configuration means. Questions about a
+lifted value are answered True or False when every configuration agrees; when they do not, the
+value stops the run (the sweep then splits its grid), so it never answers None.
 """
 
 from __future__ import annotations
@@ -25,10 +32,40 @@ Value = Any  # int | Fraction | sympy.Expr
 NUMBER_TYPES = (int, Fraction)
 
 
+class Lifted:
+    """Base of values that stand for one exact number per configuration of a sweep (grid.py).
+
+    `apply(fn, args)` is `fn` (a helper of this module) applied to each configuration's numbers;
+    `decide(fn, args)` the answer of the question `fn` when it is the same for every configuration
+    (else it raises, to split the grid); `unlift()` raises: the caller needs one plain number.
+    """
+
+    __slots__ = ()
+
+    def apply(self, fn, args: tuple) -> Value:
+        raise NotImplementedError
+
+    def decide(self, fn, args: tuple) -> bool:
+        raise NotImplementedError
+
+    def unlift(self):
+        raise NotImplementedError
+
+
+def _lifted(args) -> Lifted | None:
+    """The first lifted value among `args`, if any."""
+    for x in args:
+        if isinstance(x, Lifted):
+            return x
+    return None
+
+
 def is_number(x: Value) -> bool:
     """An int or Fraction (not a bool, not a sympy object)."""
     if type(x) is int:  # by far the most common value: decided without isinstance
         return True
+    if isinstance(x, Lifted):  # neither a number nor a symbol: code that must choose cannot run on it
+        x.unlift()
     return isinstance(x, NUMBER_TYPES) and not isinstance(x, bool)
 
 
@@ -45,6 +82,8 @@ def sympy_loaded() -> bool:
 def to_sympy(x: Value):
     """`x` as a sympy object: ints and Fractions become Integer and Rational; sympy stays as it is.
     The one conversion used everywhere (engine, checks, proof, printers)."""
+    if isinstance(x, Lifted):
+        x.unlift()
     import sympy
 
     if isinstance(x, int):
@@ -71,6 +110,8 @@ def add(a: Value, b: Value) -> Value:
     """a + b, exact."""
     if type(a) is int and type(b) is int:  # the hot path of every numeric run
         return a + b
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(add, (a, b))
     if is_number(a) and is_number(b):
         return normalize(a + b)
     return normalize(to_sympy(a) + to_sympy(b))
@@ -80,6 +121,8 @@ def sub(a: Value, b: Value) -> Value:
     """a - b, exact."""
     if type(a) is int and type(b) is int:
         return a - b
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(sub, (a, b))
     if is_number(a) and is_number(b):
         return normalize(a - b)
     return normalize(to_sympy(a) - to_sympy(b))
@@ -89,6 +132,8 @@ def mul(a: Value, b: Value) -> Value:
     """a * b, exact."""
     if type(a) is int and type(b) is int:
         return a * b
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(mul, (a, b))
     if is_number(a) and is_number(b):
         return normalize(a * b)
     return normalize(to_sympy(a) * to_sympy(b))
@@ -99,6 +144,8 @@ def div(a: Value, b: Value) -> Value:
     if type(a) is int and type(b) is int:
         q, r = divmod(a, b)
         return q if r == 0 else _fraction(a, b)
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(div, (a, b))
     if is_number(a) and is_number(b):
         return normalize(Fraction(a) / Fraction(b))
     return normalize(to_sympy(a) / to_sympy(b))
@@ -127,6 +174,8 @@ def total(xs) -> Value:
     xs = list(xs)
     if set(map(type, xs)) <= _INT:  # a numeric run's totals, summed in C
         return sum(xs)
+    if (lifted := _lifted(xs)) is not None:
+        return lifted.apply(total_of, tuple(xs))
     nums = 0
     syms = []
     for x in xs:
@@ -141,12 +190,19 @@ def total(xs) -> Value:
     return normalize(sympy.Add(to_sympy(nums), *syms))
 
 
+def total_of(*xs: Value) -> Value:
+    """total(xs), taking the values as arguments."""
+    return total(xs)
+
+
 def floor(x: Value) -> Value:
     """The largest integer <= x (sympy's floor for symbolic x)."""
     if isinstance(x, int):
         return x
     if isinstance(x, Fraction):
         return x.numerator // x.denominator
+    if isinstance(x, Lifted):
+        return x.apply(floor, (x,))
     import sympy
 
     return normalize(sympy.floor(x))
@@ -158,6 +214,8 @@ def ceil(x: Value) -> Value:
         return x
     if isinstance(x, Fraction):
         return -((-x.numerator) // x.denominator)
+    if isinstance(x, Lifted):
+        return x.apply(ceil, (x,))
     import sympy
 
     return normalize(sympy.ceiling(x))
@@ -167,6 +225,8 @@ def floordiv(a: Value, b: Value) -> Value:
     """floor(a / b), kept compact for nested floors of symbolic sizes."""
     if type(a) is int and type(b) is int:
         return a // b
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(floordiv, (a, b))
     if type(b) is int and b > 0 and is_symbolic(a):
         # floor((floor(u) + c) / b) == floor((u + c) / b) for integers c and b > 0: keeps the sizes
         # of strided stacks compact (floor(res/4 - 1/4) instead of floor(floor(res/2 - 1/2)/2)).
@@ -182,11 +242,15 @@ def ceildiv(a: Value, b: Value) -> Value:
     """ceil(a / b)."""
     if type(a) is int and type(b) is int:
         return -((-a) // b)
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).apply(ceildiv, (a, b))
     return ceil(div(a, b))
 
 
 def minimum(*xs: Value) -> Value:
     """The smallest value (sympy's Min when any is symbolic)."""
+    if (lifted := _lifted(xs)) is not None:
+        return lifted.apply(minimum, xs)
     if all(is_number(x) for x in xs):
         return normalize(min(xs))
     import sympy
@@ -196,6 +260,8 @@ def minimum(*xs: Value) -> Value:
 
 def maximum(*xs: Value) -> Value:
     """The largest value (sympy's Max when any is symbolic)."""
+    if (lifted := _lifted(xs)) is not None:
+        return lifted.apply(maximum, xs)
     if all(is_number(x) for x in xs):
         return normalize(max(xs))
     import sympy
@@ -248,11 +314,15 @@ def is_integer(x: Value) -> bool | None:
         return True
     if isinstance(x, Fraction):
         return x.denominator == 1
+    if isinstance(x, Lifted):
+        return x.decide(is_integer, (x,))
     return x.is_integer
 
 
 def is_positive(x: Value) -> bool | None:
     """Is x > 0 for every value of its symbols? True, False, or None (undecided)."""
+    if type(x) is not int and isinstance(x, Lifted):
+        return x.decide(is_positive, (x,))
     if type(x) is int or is_number(x):
         return x > 0
     if _sign(x) == "positive":
@@ -262,6 +332,8 @@ def is_positive(x: Value) -> bool | None:
 
 def is_zero(x: Value) -> bool | None:
     """Is x == 0 for every value of its symbols? True, False, or None (undecided)."""
+    if type(x) is not int and isinstance(x, Lifted):
+        return x.decide(is_zero, (x,))
     if type(x) is int or is_number(x):
         return x == 0
     if _sign(x) == "positive":
@@ -271,6 +343,8 @@ def is_zero(x: Value) -> bool | None:
 
 def is_nonnegative(x: Value) -> bool | None:
     """Is x >= 0 for every value of its symbols? True, False, or None (undecided)."""
+    if type(x) is not int and isinstance(x, Lifted):
+        return x.decide(is_nonnegative, (x,))
     if type(x) is int or is_number(x):
         return x >= 0
     if _sign(x) is not None:
@@ -315,8 +389,8 @@ def _sign(x) -> str | None:
     if name in ("Max",):
         signs = [_sign(a) for a in x.args]
         return "positive" if "positive" in signs else "nonnegative" if any(signs) else None
-    if name in ("Min", "ceiling", "make_divisible"):
-        args = x.args[1:] if name == "make_divisible" else x.args  # at least its divisor/minimum
+    if name in ("Min", "ceiling", "make_divisible", "slim_depth"):
+        args = x.args[1:] if name in ("make_divisible", "slim_depth") else x.args  # at least its minimum
         signs = [_sign(a) for a in args]
         if None in signs:
             return None
@@ -330,12 +404,16 @@ def less_than(a: Value, b: Value) -> bool | None:
     """Is a < b for every value of the symbols? True, False, or None (undecided)."""
     if type(a) is int and type(b) is int:
         return a < b
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).decide(less_than, (a, b))
     return is_positive(sub(b, a))
 
 
 def equal(a: Value, b: Value) -> bool | None:
     """Is a == b for every value of the symbols? True, False, or None (undecided). Decided from
     structure and sympy's assumptions only, never by simplify (seconds on Piecewise and floor)."""
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return _lifted((a, b)).decide(equal, (a, b))
     if type(a) is int and type(b) is int or is_number(a) and is_number(b):
         return a == b
     if a == b:  # structurally identical (the common case: one expression reaching two places)
@@ -356,6 +434,10 @@ def oversize(x: Value, bits: int, degree: int) -> str | None:
         return None if x.bit_length() <= bits else f"a number of {x.bit_length()} bits"
     if isinstance(x, Fraction):
         return oversize(x.numerator, bits, degree) or oversize(x.denominator, bits, degree)
+    if isinstance(x, Lifted):  # a sweep: fine when every configuration fits; else run them one by one
+        if x.decide(lambda v: oversize(v, bits, degree) is None, (x,)):
+            return None
+        x.unlift()
     if isinstance(x, int):  # bool and int subclasses
         return oversize(int(x), bits, degree)
     if is_number(x):

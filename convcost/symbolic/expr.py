@@ -22,9 +22,9 @@ from functools import lru_cache
 from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
-from .arith import Value, is_number
+from .arith import Lifted, Value, is_number
 from .literals import decimal
-from .rounding import make_divisible_number
+from .rounding import make_divisible_number, slim_depth_number
 
 
 class ExpressionError(ConvcostError):
@@ -160,13 +160,15 @@ def _check_size(x: Value, limits: Limits) -> Value:
     elif isinstance(x, Fraction):
         _check_size(x.numerator, limits)
         _check_size(x.denominator, limits)
+    elif isinstance(x, Lifted):  # a sweep's values (grid.py): each checked as a run of its own would
+        x.apply(lambda v: _check_size(v, limits), (x,))
     return x
 
 
 def _check_degree(x: Value, limits: Limits) -> Value:
     # Symbolic values are multiplied and cancelled by the engine; sympy's polynomial algorithms
     # take seconds to minutes on degrees in the hundreds, so a layer file may not ask for them.
-    if not is_number(x):
+    if not isinstance(x, Lifted) and not is_number(x):
         degree = arith.degree_bound(x)
         if degree > limits.degree:
             raise LimitExceeded(
@@ -190,6 +192,8 @@ def _power(base: Value, exp: Value, limits: Limits) -> Value:
             f"exponent {exp} is over the limit of {limits.exponent}",
             hint="raise it with --limit exponent=N if this is intended",
         )
+    if isinstance(base, Lifted):
+        return base.apply(lambda b: _power(b, exp, limits), (base,))
     if is_number(base):
         if base == 0 and exp < 0:
             raise ExpressionError("division by zero (0 raised to a negative power)")
@@ -223,6 +227,9 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
     (convcost.symbolic.functions explains why).
     """
     args = (v, divisor) if min_value is None else (v, divisor, min_value)
+    lifted = next((a for a in args if isinstance(a, Lifted)), None)
+    if lifted is not None:  # a sweep: each configuration's numbers
+        return lifted.apply(make_divisible_number, args)
     if all(is_number(a) for a in args):
         return make_divisible_number(*args)
     from .functions import make_divisible as symbolic_make_divisible
@@ -232,14 +239,21 @@ def make_divisible(v: Value, divisor: Value, min_value: Value | None = None) -> 
 
 def slim_depth(v: Value, min_depth: Value = 8) -> Value:
     """TF-slim MobileNetV1's channel rounding, `max(int(d * depth_multiplier), min_depth)`: v floored,
-    at least min_depth (8). A symbolic v is kept as it stands: the paper's continuous width α·d (the
-    floor of a symbol cannot be simplified; at the paper's widths every α·d is already an integer)."""
-    if not is_number(v):
-        return v
-    return arith.maximum(arith.floor(v), min_depth)
+    at least min_depth (8). Of a symbolic value, one unevaluated sympy function, exact at every width
+    (at the paper's widths, multiples of 1/32 from 1/4, it equals d·α: docs/mobilenet.md)."""
+    if isinstance(v, Lifted) or isinstance(min_depth, Lifted):
+        lifted = v if isinstance(v, Lifted) else min_depth
+        return lifted.apply(slim_depth, (v, min_depth))
+    if is_number(v) and is_number(min_depth):
+        return slim_depth_number(v, min_depth)
+    from .functions import slim_depth as symbolic_slim_depth
+
+    return arith.normalize(symbolic_slim_depth(arith.to_sympy(v), arith.to_sympy(min_depth)))
 
 
 def _call(name: str, args: list[Value]) -> Value:
+    if name in ("round", "abs") and isinstance(args[0], Lifted):
+        return args[0].apply(lambda v: _call(name, [v]), (args[0],))
     if name == "floor":
         return arith.floor(args[0])
     if name == "ceil":
@@ -277,9 +291,10 @@ _spent: ContextVar[list[int] | None] = ContextVar("convcost_expression_nodes", d
 
 
 @contextlib.contextmanager
-def expression_budget() -> Iterator[None]:
-    """Count every expression evaluated from here on against Limits.expr_total (nested: one count)."""
-    if _spent.get() is not None:
+def expression_budget(fresh: bool = False) -> Iterator[None]:
+    """Count every expression evaluated from here on against Limits.expr_total (nested: one count,
+    unless `fresh`: a sweep counts each configuration's load on its own, as a run of it would)."""
+    if _spent.get() is not None and not fresh:
         yield
         return
     token = _spent.set([0])
@@ -344,6 +359,8 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
 
 
 def _mod(a: Value, b: Value) -> Value:
+    if isinstance(a, Lifted) or isinstance(b, Lifted):
+        return (a if isinstance(a, Lifted) else b).apply(_mod, (a, b))
     if is_number(a) and is_number(b):
         return arith.normalize(a % b)
     import sympy

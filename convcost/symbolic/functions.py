@@ -14,7 +14,7 @@ import sympy
 from sympy.core.logic import fuzzy_and
 
 from . import arith
-from .rounding import make_divisible_number
+from .rounding import make_divisible_number, slim_depth_number
 
 
 class make_divisible(sympy.Function):  # noqa: N801 - the name it prints as, as in layer files
@@ -44,6 +44,31 @@ class make_divisible(sympy.Function):  # noqa: N801 - the name it prints as, as 
 
     def _eval_is_nonnegative(self):
         return True if self._floor_value().is_nonnegative else None
+
+    def _eval_is_finite(self):
+        return fuzzy_and([a.is_finite for a in self.args])
+
+
+class slim_depth(sympy.Function):  # noqa: N801 - the name it prints as, as in layer files
+    """slim_depth(v, min_depth) of a symbolic v: max(floor(v), min_depth), evaluated when both are
+    numbers. An integer when min_depth is, at least min_depth, nondecreasing in v."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, v, min_depth):
+        if v.is_Rational and min_depth.is_Rational:
+            return arith.to_sympy(slim_depth_number(arith.normalize(v), arith.normalize(min_depth)))
+        return None
+
+    def _eval_is_integer(self):
+        return True if self.args[1].is_integer else None
+
+    def _eval_is_positive(self):
+        return True if self.args[1].is_positive else None
+
+    def _eval_is_nonnegative(self):
+        return True if self.args[1].is_nonnegative else None
 
     def _eval_is_finite(self):
         return fuzzy_and([a.is_finite for a in self.args])

@@ -17,3 +17,8 @@ def make_divisible_number(v: Value, divisor: Value, min_value: Value | None = No
     rounded = arith.mul(arith.floordiv(arith.add(v, arith.div(divisor, 2)), divisor), divisor)
     new_v = arith.maximum(min_value, rounded)
     return arith.add(new_v, divisor) if new_v < arith.mul(Fraction(9, 10), v) else new_v
+
+
+def slim_depth_number(v: Value, min_depth: Value = 8) -> Value:
+    """TF-slim MobileNetV1's `max(int(d * depth_multiplier), min_depth)` on exact numbers."""
+    return arith.maximum(arith.floor(v), min_depth)
