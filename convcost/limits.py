@@ -5,6 +5,10 @@ Each limit can be raised from the command line with ``--limit NAME=VALUE``.
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import threading
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .errors import ConvcostError
@@ -39,3 +43,36 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class _IntText:
+    """How many callers are inside exact_int_text, and the guard to restore when the last one leaves."""
+
+    lock = threading.Lock()
+    inside = 0
+    before = 0
+
+
+@contextlib.contextmanager
+def exact_int_text() -> Iterator[None]:
+    """Lift Python's 4,300-digit guard on int <-> text while convcost works (a context manager and a
+    decorator).
+
+    Every int convcost prints is bounded by its own limits (int_bits, exponent, layers), and every
+    text it turns into an int is bounded first (file_bytes, expr_chars, int_bits); the global guard
+    would only turn an exact 5,000-digit result into a crash. The CLI, the API functions, the pytest
+    plugin and convcost.render.render run inside it. The guard is one setting of the interpreter:
+    nested and concurrent uses (threads) keep it lifted until the last one leaves, then restore it.
+    """
+    with _IntText.lock:
+        if _IntText.inside == 0:
+            _IntText.before = sys.get_int_max_str_digits()
+            sys.set_int_max_str_digits(0)
+        _IntText.inside += 1
+    try:
+        yield
+    finally:
+        with _IntText.lock:
+            _IntText.inside -= 1
+            if _IntText.inside == 0:
+                sys.set_int_max_str_digits(_IntText.before)

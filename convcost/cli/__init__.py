@@ -13,22 +13,7 @@ import sys
 import click
 
 from ..errors import EXIT_INTERNAL_ERROR, EXIT_INVALID_INPUT, ConvcostError
-
-
-@contextlib.contextmanager
-def _exact_int_text():
-    """Lift Python's 4300-digit guard on int <-> text for one command.
-
-    Every int convcost prints is bounded by its own limits (int_bits, exponent, layers), and every
-    text it turns into an int is bounded first (file_bytes, expr_chars, int_bits); the global guard
-    would only turn an exact 5,000-digit result into a crash.
-    """
-    before = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(before)
+from ..limits import exact_int_text
 
 
 @contextlib.contextmanager
@@ -52,11 +37,24 @@ def _no_cyclic_gc():
 class ConvcostGroup(click.Group):
     """A click group that turns ConvcostError into ``error: ...`` on stderr and its exit code."""
 
+    def main(self, *args, **kwargs):  # noqa: D401 - click API
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # click's own output failed (--help or --version on a full disk)
+            from .output import writing_stdout
+
+            try:
+                with writing_stdout():
+                    raise exc
+            except ConvcostError as err:
+                click.echo(err.format(), err=True)
+                sys.exit(err.exit_code)
+
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         from ..symbolic.expr import expression_budget
 
         try:
-            with _no_cyclic_gc(), _exact_int_text(), expression_budget():  # one expression budget a command
+            with _no_cyclic_gc(), exact_int_text(), expression_budget():  # one expression budget a command
                 return super().invoke(ctx)
         except ConvcostError as err:
             click.echo(err.format(), err=True)

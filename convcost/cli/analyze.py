@@ -32,7 +32,10 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
     """
     from ..api import analyze as run
     from ..render import render
+    from .output import emit, refuse_input, write_output, writing_stdout
 
+    if output is not None:
+        refuse_input(output, source, "-o")
     report = run(source, **network)
     fmt_ = ReportFormat(fmt)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
@@ -40,15 +43,15 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
 
         from ..render.report_table import build
 
-        console = Console()
-        for item in build(report):
-            console.print(item)
-            console.print()
+        # Every renderable is rich Text (names are never markup); no highlighting or emoji codes either.
+        console = Console(markup=False, emoji=False, highlight=False)
+        with writing_stdout():
+            for item in build(report):
+                console.print(item)
+                console.print()
         return
     text = render(report, fmt_)
     if output is None:
-        click.echo(text, nl=False)
+        emit(text)
     else:
-        from .output import write_atomic
-
-        write_atomic(output, text)
+        write_output(output, text, "-o")

@@ -157,7 +157,9 @@ def prove(
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
     options = RenderOptions(color=tty, width=width, command=command_line(proof, fmt))
-    click.echo(render(proof, ProofFormat(fmt), options), nl=False)
+    from .output import emit
+
+    emit(render(proof, ProofFormat(fmt), options))
     if not proof.verified:
         numbers = ", ".join(f"{s.number} ({s.step.key})" for s in proof.failed)
         click.echo(f"error: {len(proof.failed)} step(s) did not verify: {numbers}", err=True)
@@ -166,11 +168,15 @@ def prove(
 
 def command_line(proof, fmt: str) -> str:
     """The ``convcost prove`` command that prints this proof (cited by the Markdown and LaTeX output)."""
+    import shlex
+
     import sympy as sp
 
+    from ..errors import printable
+
     words = ["convcost prove"]
-    if proof.layer is not None:
-        words.append(f"{proof.layer.source} --layer {proof.layer.name}")
+    if proof.layer is not None:  # the source quoted as a shell would need it, on one line
+        words.append(f"{shlex.quote(printable(proof.layer.source))} --layer {proof.layer.name}")
     else:
         v = {name: sp.sstr(value) for name, value in proof.values.items()}
         for option, first, second in (("--kernel", "Dk", "Dkp"), ("--output-size", "Do", "Dop")):

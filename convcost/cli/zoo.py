@@ -9,8 +9,8 @@ import click
 def zoo() -> None:
     """List the built-in networks (usable wherever a FILE is expected)."""
     from ..zoo import builtin_names, describe
+    from .output import emit
 
     names = builtin_names()
     width = max(map(len, names), default=0)
-    for name in names:
-        click.echo(f"{name.ljust(width)}  {describe(name)}")
+    emit("".join(f"{name.ljust(width)}  {describe(name)}\n" for name in names))

@@ -16,33 +16,39 @@ def _cell(column: Column, value) -> str:
 
 
 def build(report: Report) -> list:
-    """Rich renderables for a report (imported lazily: rich is only loaded for this format)."""
+    """Rich renderables for a report (imported lazily: rich is only loaded for this format).
+
+    Every string handed to rich is a Text, never markup: a network named "[/]" or
+    "[link=https://...]" is printed as written (markup would crash or emit a terminal hyperlink).
+    """
     from rich.table import Table
     from rich.text import Text
 
+    def table(title: str) -> Table:
+        return Table(title=Text(title), title_justify="left", header_style="bold")
+
     view = build_view(report)
-    title = view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else "")
-    layers = Table(title=title, title_justify="left", header_style="bold")
+    layers = table(view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else ""))
     for column in LAYER_COLUMNS:
-        layers.add_column(column.title, justify="right" if column.right else "left", no_wrap=True)
+        layers.add_column(Text(column.title), justify="right" if column.right else "left", no_wrap=True)
     for row in view.rows:
         cells = [_cell(c, row.cells.get(c.key)) for c in LAYER_COLUMNS]
         if row.part:
-            cells = [Text(f"  {cell}", style="dim") if c.key == "op" else Text(cell, style="dim") if cell
-                     else cell for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
-        layers.add_row(*cells)
-    totals = Table(title="network totals", title_justify="left", header_style="bold")
-    totals.add_column("version")
-    totals.add_column("params", justify="right")
-    totals.add_column("mult-adds", justify="right")
-    totals.add_column("exact mult-adds", justify="right")
+            cells = [f"  {cell}" if c.key == "op" else cell
+                     for c, cell in zip(LAYER_COLUMNS, cells, strict=True)]
+        layers.add_row(*(Text(cell, style="dim" if row.part and cell else "") for cell in cells))
+    totals = table("network totals")
+    totals.add_column(Text("version"))
+    for title in ("params", "mult-adds", "exact mult-adds"):
+        totals.add_column(Text(title), justify="right")
     for label, cost in view.totals:
-        totals.add_row(label, human(cost.params), human(cost.macs), grouped(cost.macs))
-    kinds = Table(title="by kind", title_justify="left", header_style="bold")
+        totals.add_row(*map(Text, (label, human(cost.params), human(cost.macs), grouped(cost.macs))))
+    kinds = table("by kind")
     for col in ("kind", "mult-adds", "% mult-adds", "params", "% params"):
-        kinds.add_column(col, justify="left" if col == "kind" else "right")
+        kinds.add_column(Text(col), justify="left" if col == "kind" else "right")
     for k in view.kinds:
-        kinds.add_row(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
+        kinds.add_row(*map(Text, (k.kind, human(k.macs), percent(k.macs_share), human(k.params),
+                                  percent(k.params_share))))
     out: list = [layers, totals, kinds]
     if view.counters:
         out.append(Text("not in mult-adds: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
@@ -56,12 +62,15 @@ WIDTH = 160  # columns when the output is not a terminal (a file, a pipe)
 
 
 def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    import io
+
     from rich.console import Console
 
-    console = Console(width=options.width or WIDTH, record=True, force_terminal=options.color,
-                      color_system="standard" if options.color else None, highlight=False, soft_wrap=False)
-    with console.capture() as cap:
-        for item in build(report):
-            console.print(item)
-            console.print()
-    return cap.get()
+    buffer = io.StringIO()  # never standard output: a renderer only returns text
+    console = Console(file=buffer, width=options.width or WIDTH, force_terminal=options.color,
+                      color_system="standard" if options.color else None, highlight=False, soft_wrap=False,
+                      markup=False, emoji=False)
+    for item in build(report):
+        console.print(item)
+        console.print()
+    return buffer.getvalue()

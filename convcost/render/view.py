@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..analysis.report import Cost, KindShare, LayerReport, Report
+from ..errors import printable
 from ..layers.records import COUNTERS
 from ..symbolic.arith import Value
 from ..symbolic.display import pair
@@ -99,5 +100,5 @@ def build(report: Report) -> View:
     totals = (("as written", Cost(t.params, t.macs)), ("all standard", t.standard),
               ("separable where cheaper", t.separable))
     counters = tuple((name, v) for name, v in t.counters.items() if v != 0)
-    return View(report.name, report.symbols, report.input, tuple(rows), totals, report.by_kind, counters,
-                report.warnings)
+    return View(printable(report.name), report.symbols, report.input, tuple(rows), totals, report.by_kind,
+                counters, report.warnings)
