@@ -14,8 +14,9 @@ import click
 from ..errors import EXIT_CHECK_FAILED, ConvcostError
 from ..render import ProofFormat
 
-_NUMBER = r"\s*(\d+)\s*"
-_PAIR = re.compile(rf"^{_NUMBER}(?:[x×X]{_NUMBER})?$")
+# ASCII digits only, as the expression parser reads numbers (`\d` would take "３" or "٣").
+_NUMBER = r"[ \t]*([0-9]+)[ \t]*"
+_PAIR = re.compile(rf"{_NUMBER}(?:[x×X]{_NUMBER})?")
 
 
 def _positive(option: str, text: str, example: str) -> int:
@@ -36,7 +37,7 @@ def _positive(option: str, text: str, example: str) -> int:
 
 def _pair(option: str, text: str, example: str) -> tuple[int, int]:
     """``K`` (square) or ``KxK'``, each a positive integer."""
-    match = _PAIR.match(text)
+    match = _PAIR.fullmatch(text)
     if match is None:
         raise ConvcostError(
             f"{option} must be D or DxD' with positive integers, got {text!r}",
