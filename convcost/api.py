@@ -11,12 +11,14 @@ and a hint), as in the CLI. Heavy modules (sympy, the checks) are imported when 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import arguments as args
 from .analysis.report import Report
 from .layerfile.model import Spec
-from .limits import Limits
+from .limits import Limits, exact_int_text
 
 if TYPE_CHECKING:
     from .checks.findings import CheckReport
@@ -25,33 +27,46 @@ if TYPE_CHECKING:
 
 __all__ = ["load", "analyze", "check", "prove"]
 
+Source = str | os.PathLike
 
-def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+
+@exact_int_text()
+def load(source: Source, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
          limits: Limits | None = None) -> Spec:
     """Load and validate a layer file (or a built-in network by name) into a Spec.
 
-    `set` overrides vars (values are numbers or expression strings such as "0.75" or "3/4");
-    `symbolic` names vars to keep as sympy symbols.
+    `set` overrides vars (ints, Fractions, or expression strings such as "0.75" or "3/4"; never
+    floats); `symbolic` names vars to keep as sympy symbols (a str is one name).
     """
     from .sources import load as load_source
 
-    return load_source(source, set, symbolic, limits)
+    limits = args.limits(limits)
+    return load_source(args.source(source, spec=False), args.overrides(set, limits), args.symbols(symbolic),
+                       limits)
 
 
-def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+def _spec_alone(source: str | Spec, set: Mapping[str, Any], symbolic: Sequence[str]) -> None:
+    if isinstance(source, Spec) and (set or symbolic):
+        raise args.ArgumentError("set/symbolic apply when loading; pass them to load() instead")
+
+
+@exact_int_text()
+def analyze(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
             limits: Limits | None = None) -> Report:
     """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report."""
     from .analysis.build import analyze_spec
 
+    limits = args.limits(limits)
+    source, set, symbolic = args.source(source), args.overrides(set, limits), args.symbols(symbolic)
+    _spec_alone(source, set, symbolic)
     if isinstance(source, Spec):
-        if set or symbolic:
-            raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         return analyze_spec(source)
     report = analyze_spec(load(source, set, symbolic, limits))
     return report._replace(source=source)
 
 
-def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+@exact_int_text()
+def check(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
           strict: bool = False) -> CheckReport:
@@ -59,17 +74,23 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
 
     `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
     the file's own `budget:` and `expect:` entries are always checked. `min_saving` (a ratio such as
-    0.2) enables the `lint.separable` check. With `strict`, warnings and undecided results fail.
+    "0.2" or Fraction(1, 5)) enables the `lint.separable` check. With `strict`, warnings and
+    undecided results fail.
 
         >>> check("mobilenet_v1", max_macs="600M", max_params="5M").ok
         True
     """
     from .checks.run import check as run
 
-    return run(source, set, symbolic, limits, max_macs=max_macs, max_params=max_params,
-               min_saving=min_saving, strict=strict)
+    limits = args.limits(limits)
+    source, set, symbolic = args.source(source), args.overrides(set, limits), args.symbols(symbolic)
+    _spec_alone(source, set, symbolic)
+    return run(source, set, symbolic, limits, max_macs=args.count(max_macs, "max_macs", limits),
+               max_params=args.count(max_params, "max_params", limits),
+               min_saving=args.ratio(min_saving, "min_saving", limits), strict=args.flag(strict, "strict"))
 
 
+@exact_int_text()
 def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multipliers: bool = False) -> Proof:
     """The machine-checked derivation of the separable/standard ratio.
 
@@ -78,4 +99,5 @@ def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multip
     """
     from .proof import prove as run
 
-    return run(values, bias=bias, multipliers=multipliers)
+    return run(args.dimensions(values), bias=args.flag(bias, "bias"),
+               multipliers=args.flag(multipliers, "multipliers"))

@@ -9,11 +9,42 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
 from ..errors import EXIT_INTERNAL_ERROR, EXIT_INVALID_INPUT, ConvcostError
 from ..limits import exact_int_text
+
+# -- standard output: a write that fails (a full disk, a closed pipe) is exit 2, never a traceback ----
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written must not fail again (with a
+    traceback and exit 120) when the interpreter flushes it on exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it in memory)
+        pass
+
+
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Turn a failure to write standard output into a ConvcostError (exit 2)."""
+    try:
+        yield
+    except OSError as exc:
+        _silence_stdout()
+        raise ConvcostError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def emit(text: str) -> None:
+    """`text` on standard output, flushed; a write failure is a ConvcostError (exit 2)."""
+    with writing_stdout():
+        click.echo(text, nl=False)
+        sys.stdout.flush()
 
 
 @contextlib.contextmanager
@@ -41,8 +72,6 @@ class ConvcostGroup(click.Group):
         try:
             return super().main(*args, **kwargs)
         except OSError as exc:  # click's own output failed (--help or --version on a full disk)
-            from .output import writing_stdout
-
             try:
                 with writing_stdout():
                     raise exc

@@ -32,7 +32,8 @@ def analyze(source: str, network: dict, fmt: str, output: str | None) -> None:
     """
     from ..api import analyze as run
     from ..render import render
-    from .output import emit, refuse_input, write_output, writing_stdout
+    from . import emit, writing_stdout
+    from .output import refuse_input, write_output
 
     if output is not None:
         refuse_input(output, source, "-o")

@@ -75,7 +75,8 @@ def check(source: str, network: dict, max_macs, max_params, min_saving, strict: 
     from ..checks.run import check as run
     from ..render import RenderOptions, render
     from ..render.findings_text import summary_line
-    from .output import emit, refuse_input
+    from . import emit
+    from .output import refuse_input
 
     fmt_ = FindingsFormat(fmt)
     if junit_xml is not None:

@@ -1,4 +1,4 @@
-"""Writing a report: to standard output, or to the file named by `-o` / `--junit-xml`.
+"""Writing a report to the file named by `-o` / `--junit-xml` (standard output: `emit` in cli/__init__.py).
 
 A regular file (or a new one) is replaced atomically: a temporary file in the same folder, then a
 rename, so readers see the old report or the whole new one. A symbolic link is followed and its
@@ -14,11 +14,7 @@ import contextlib
 import errno
 import os
 import stat
-import sys
 import tempfile
-from collections.abc import Iterator
-
-import click
 
 from ..errors import ConvcostError, Location
 
@@ -27,37 +23,6 @@ def _failed(exc: OSError) -> str:
     if exc.errno == errno.ENXIO:  # opening a named pipe for writing, without blocking, nobody reads it
         return "nobody reads the named pipe"
     return exc.strerror or str(exc)
-
-
-# -- standard output -----------------------------------------------------------------------------
-
-
-def _silence_stdout() -> None:
-    """Point standard output at /dev/null: what could not be written must not fail again (with a
-    traceback and exit 120) when the interpreter flushes it on exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it in memory)
-        pass
-
-
-@contextlib.contextmanager
-def writing_stdout() -> Iterator[None]:
-    """Turn a failure to write standard output (a full disk, a closed pipe) into exit 2."""
-    try:
-        yield
-    except OSError as exc:
-        _silence_stdout()
-        raise ConvcostError(f"cannot write to standard output: {_failed(exc)}") from None
-
-
-def emit(text: str) -> None:
-    """`text` on standard output, flushed; a write failure is a ConvcostError (exit 2)."""
-    with writing_stdout():
-        click.echo(text, nl=False)
-        sys.stdout.flush()
 
 
 # -- files ---------------------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def prove(
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
     options = RenderOptions(color=tty, width=width, command=command_line(proof, fmt))
-    from .output import emit
+    from . import emit
 
     emit(render(proof, ProofFormat(fmt), options))
     if not proof.verified:

@@ -9,7 +9,7 @@ import click
 def zoo() -> None:
     """List the built-in networks (usable wherever a FILE is expected)."""
     from ..zoo import builtin_names, describe
-    from .output import emit
+    from . import emit
 
     names = builtin_names()
     width = max(map(len, names), default=0)
