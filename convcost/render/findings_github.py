@@ -22,13 +22,13 @@ def _property(text: str) -> str:
 
 
 def command(level: str, loc: Location | None, message: str) -> str:
-    """One workflow command on one line: nothing from the input can end it or start another.
-    The message is printable first (no terminal escapes in the log); the file keeps its exact
-    name, so the annotation lands on it."""
+    """One workflow command on one line: nothing from the input can end it or start another. The
+    message and the file are printable first (no terminal escapes in the log), then escaped as
+    GitHub's runner reads them."""
     message = printable(message)
     if loc is None:
         return f"::{level}::{_data(message)}"
-    where = [f"file={_property(loc.path)}"]
+    where = [f"file={_property(printable(loc.path))}"]
     if loc.line:
         where.append(f"line={loc.line}")
         if loc.column:
