@@ -85,14 +85,17 @@ def check(source: str, network: dict, max_macs, max_params, min_saving, strict: 
         report = run(source, max_macs=max_macs, max_params=max_params, min_saving=min_saving, strict=strict,
                      **network)
     except ConvcostError as err:  # still exit 2 (ConvcostGroup prints it); CI gets it in its formats too
-        if junit_xml is not None:
-            from ..render.findings_junit import render_error
+        try:
+            if junit_xml is not None:
+                from ..render.findings_junit import render_error
 
-            _write(junit_xml, render_error(source, err))
-        if fmt_ is FindingsFormat.GITHUB:
-            from ..render.findings_github import render_error as annotate
+                _write(junit_xml, render_error(source, err))
+            if fmt_ is FindingsFormat.GITHUB:
+                from ..render.findings_github import render_error as annotate
 
-            emit(annotate(err))
+                emit(annotate(err))
+        except ConvcostError as failed:  # the report could not be written: say so, then the input error
+            click.echo(failed.format(), err=True)
         raise
     if junit_xml is not None:
         from ..render.findings_junit import render as junit
