@@ -308,3 +308,25 @@ def test_no_hyperlink_in_prove_on_a_terminal(tmp_path):
     path.write_text(VALID)
     out = on_a_terminal("prove", str(path), "--layer", "c")
     assert "\x1b]8;" not in out and "[link=https:" in out
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_no_string_reaches_rich_as_markup(monkeypatch, color):
+    """rich reads markup (and emoji codes) only from plain strings, through Console.render_str: the
+    table and the proof's text must hand it none."""
+    import rich.console
+
+    import convcost
+    from convcost.proof import prove_layer
+    from convcost.render import ProofFormat, RenderOptions, ReportFormat, render
+
+    def markup(self, text, **kwargs):
+        raise AssertionError(f"a str reached rich: {text!r}")
+
+    report = convcost.analyze("mobilenet_v1", symbolic="alpha")
+    proof = prove_layer(convcost.analyze("mobilenet_v1"), "sep6", source="[/]mobilenet_v1")
+    monkeypatch.setattr(rich.console.Console, "render_str", markup)
+    options = RenderOptions(color=color)
+    assert render(report, ReportFormat.TABLE, options)
+    assert "[/]mobilenet_v1" in render(proof, ProofFormat.TEXT, options)
+    assert render(convcost.prove({"M": 3, "Dk": 3}), ProofFormat.TEXT, options)
