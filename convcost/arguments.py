@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConvcostError, shown
 from .layerfile.model import Spec
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, check_limit
 
 
 class ArgumentError(ConvcostError, ValueError):
@@ -199,9 +199,10 @@ def limits(given: Any) -> Limits:
         raise ArgumentError(f"limits must be a convcost.limits.Limits, got {_described(given)}",
                             hint="e.g. limits=Limits(layers=50_000) (docs/security.md lists them)")
     for name in Limits.names():
-        raw = getattr(given, name)
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-            raise ArgumentError(f"limit {name} must be a positive integer, got {_described(raw)}")
+        try:
+            check_limit(name, getattr(given, name))
+        except ConvcostError as err:
+            raise ArgumentError(err.message, hint=err.hint) from None
     return given
 
 

@@ -37,9 +37,29 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
                 f"unknown limit {unknown[0]!r}", hint=f"limits are: {', '.join(self.names())}"
             )
         for name, value in pairs.items():
-            if value < 1:
-                raise ConvcostError(f"limit {name} must be a positive integer, got {value}")
+            check_limit(name, value)
         return self._replace(**pairs)
+
+
+# How far each limit can be raised: past these, convcost would only run out of memory or time (a
+# 1 GiB file, 5-million-digit integers, degree-10,000 polynomials), and a value such as 2**63 - 1
+# would overflow a read. A limit missing here can be raised to CEILING.
+CEILINGS = {
+    "file_bytes": 1 << 30, "yaml_nodes": 100_000_000, "yaml_depth": 100_000, "layers": 10_000_000,
+    "expr_chars": 10_000_000, "expr_nodes": 1_000_000, "expr_total": 1_000_000_000, "int_bits": 1 << 24,
+    "exponent": 1 << 24, "degree": 10_000,
+}
+CEILING = 10**12
+
+
+def check_limit(name: str, value: int) -> None:
+    """A limit's value must be a positive integer no larger than its ceiling (ConvcostError, exit 2)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConvcostError(f"limit {name} must be a positive integer, got {value!r}")
+    ceiling = CEILINGS.get(name, CEILING)
+    if value > ceiling:
+        raise ConvcostError(f"limit {name} can be raised to at most {ceiling:,}, got {value:,}",
+                            hint="a larger value would only run out of memory or time (docs/security.md)")
 
 
 DEFAULT_LIMITS = Limits()

@@ -230,7 +230,8 @@ def test_symbolic_must_be_names(given):
 
 
 @pytest.mark.parametrize("given", [{"layers": 5}, 5, "layers=5", Limits(layers=0), Limits(layers=2.5),
-                                   Limits(int_bits=True), Limits(layers=-1)])
+                                   Limits(int_bits=True), Limits(layers=-1), Limits(file_bytes=2**63 - 1),
+                                   Limits(int_bits=10**30)])
 def test_limits_must_be_a_limits_of_positive_ints(given):
     refused(lambda: convcost.check("mobilenet_v1", limits=given), "limit")
 

@@ -22,7 +22,7 @@ import pytest
 from helpers import invoke_cli as invoke
 from test_hostile import SECONDS, measure
 
-from convcost.limits import Limits
+from convcost.limits import CEILING, CEILINGS, Limits
 
 ROOT = Path(__file__).parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -251,22 +251,43 @@ def test_output_in_a_missing_folder(tmp_path):
 ABSURD = ["9223372036854775807", "9" * 30]  # 2**63 - 1 and the longest value --limit takes
 
 
-@pytest.mark.parametrize("value", ABSURD)
 @pytest.mark.parametrize("name", Limits.names())
-def test_absurd_limits_are_accepted_as_no_limit(name, value):
+def test_every_limit_can_be_raised_to_its_ceiling(name):
+    ceiling = CEILINGS.get(name, CEILING)
     for args in (["analyze", "mobilenet_v1", "-f", "json"], ["check", "mobilenet_v1", "--max-macs", "600M"]):
-        result = invoke(*args, "--limit", f"{name}={value}")
+        result = invoke(*args, "--limit", f"{name}={ceiling}")
         assert result.exit_code == 0, (name, result.stderr)
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory is read from Linux /proc")
-@pytest.mark.parametrize("value", ["100000000000", *ABSURD])
-def test_huge_file_bytes_limit_reads_a_small_file_in_little_memory(tmp_path, value):
+@pytest.mark.parametrize("value", ["ceiling + 1", "100000000000", *ABSURD])
+@pytest.mark.parametrize("name", Limits.names())
+def test_absurd_limits_are_refused_with_their_ceiling(name, value):
+    ceiling = CEILINGS.get(name, CEILING)
+    value = str(ceiling + 1) if value == "ceiling + 1" else value
+    if int(value) <= ceiling:
+        pytest.skip(f"{value} is within the ceiling of {name}")
+    result = invoke("analyze", "mobilenet_v1", "--limit", f"{name}={value}")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (f"error: limit {name} can be raised to at most {ceiling:,}, "
+                                             f"got {int(value):,}")
+
+
+def test_the_issues_absurd_file_bytes_are_clear_errors(tmp_path):
     path = tmp_path / "net.yaml"
-    path.write_text("input: [3, 8, 8]\nlayers:\n  - conv: {out: 8, kernel: 1}\n")  # 51 bytes
-    code, elapsed, mib, err = measure("analyze", str(path), "-f", "json", "--limit", f"file_bytes={value}")
+    path.write_text("input: [3, 8, 8]\nlayers:\n  - conv: {out: 8, kernel: 1}\n")
+    assert len(path.read_bytes()) == 55
+    for value in ("9223372036854775807", "100000000000"):
+        result = invoke("analyze", str(path), "--limit", f"file_bytes={value}")
+        assert result.exit_code == 2 and "limit file_bytes can be raised to at most" in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory is read from Linux /proc")
+def test_file_bytes_at_its_ceiling_reads_a_small_file_in_little_memory(tmp_path):
+    path = tmp_path / "net.yaml"
+    path.write_text("input: [3, 8, 8]\nlayers:\n  - conv: {out: 8, kernel: 1}\n")
+    code, elapsed, mib, err = measure("analyze", str(path), "-f", "json", "--limit", f"file_bytes={1 << 30}")
     assert code == 0, err
-    assert elapsed < SECONDS and mib < 150  # reading would have preallocated 100 GB
+    assert elapsed < SECONDS and mib < 150  # reading would have preallocated 1 GiB
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
@@ -280,3 +301,9 @@ def test_an_endless_device_still_stops_at_a_raised_limit():
 def test_limit_values_are_ascii_digits(value):
     result = invoke("analyze", "mobilenet_v1", "--limit", f"layers={value}")
     assert result.exit_code == 2 and "is not a whole number" in result.stderr
+
+
+def test_every_ceiling_is_documented():
+    doc = (ROOT / "docs" / "security.md").read_text()
+    for name in Limits.names():
+        assert f"| `{name}` | {CEILINGS.get(name, CEILING):,}" in doc, name
