@@ -72,12 +72,9 @@ class ConvcostGroup(click.Group):
         try:
             return super().main(*args, **kwargs)
         except OSError as exc:  # click's own output failed (--help or --version on a full disk)
-            try:
-                with writing_stdout():
-                    raise exc
-            except ConvcostError as err:
-                click.echo(err.format(), err=True)
-                sys.exit(err.exit_code)
+            _silence_stdout()
+            click.echo(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INVALID_INPUT)
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         from ..symbolic.expr import expression_budget

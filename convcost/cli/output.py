@@ -25,9 +25,6 @@ def _failed(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-# -- files ---------------------------------------------------------------------------------------
-
-
 def refuse_input(path: str, source: str, option: str) -> None:
     """Refuse an output path that is the layer file being read (also through a symlink or a hard link)."""
     from ..zoo import resolve
