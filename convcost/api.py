@@ -1,24 +1,26 @@
-"""The public Python API of convcost: load, analyze, check, prove, sweep, solve. `convcost/__init__.py`
-re-exports it.
+"""The public Python API of convcost. `convcost/__init__.py` re-exports it.
 
     >>> import convcost
     >>> convcost.analyze("mobilenet_v1").totals.macs
     568740352
 
-Every function takes a layer file path or a built-in network's name (`convcost zoo`); `analyze` and
-`check` also take a Spec from `load`. Errors a caller can cause raise ConvcostError (with a location
-and a hint), as in the CLI. Heavy modules (sympy, the checks) are imported when first needed.
+Every function takes a layer file path or a built-in network's name (`convcost zoo`); `analyze`,
+`check` and `compare` also take a Spec from `load`. Arguments are checked here, as the CLI checks its
+options (convcost/arguments.py, docs/api.md): errors a caller can cause raise ConvcostError (with a
+location and a hint). Heavy modules (sympy, the checks) are imported when first needed.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import arguments as args
 from .analysis.report import Report
 from .errors import ConvcostError
 from .layerfile.model import Spec
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import Limits, exact_int_text
 
 if TYPE_CHECKING:
     from .analysis.solve import Solution
@@ -31,8 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = ["load", "analyze", "check", "compare", "prove", "sweep", "solve"]
 
+Source = str | os.PathLike
 
-def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+
+@exact_int_text()
+def load(source: Source, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
          limits: Limits | None = None) -> Spec:
     """Load and validate a layer file (or a built-in network by name) into a Spec.
 
@@ -41,10 +46,18 @@ def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[s
     """
     from .sources import load as load_source
 
-    return load_source(source, set, symbolic, limits)
+    limits = args.limits(limits)
+    return load_source(args.source(source, spec=False), args.overrides(set, limits), args.symbols(symbolic),
+                       limits)
 
 
-def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+def _spec_alone(source: str | Spec, set: Mapping[str, Any], symbolic: Sequence[str]) -> None:
+    if isinstance(source, Spec) and (set or symbolic):
+        raise args.ArgumentError("set/symbolic apply when loading; pass them to load() instead")
+
+
+@exact_int_text()
+def analyze(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
             limits: Limits | None = None, *, convention: str = "paper", dtype: str = "fp32",
             device: str | Device | None = None, fuse: bool = False) -> Report:
     """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report.
@@ -65,6 +78,11 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
     from .analysis.build import analyze_spec
     from .devices import DTYPE_BYTES
 
+    limits = args.limits(limits)
+    source, set, symbolic = args.source(source), args.overrides(set, limits), args.symbols(symbolic)
+    _spec_alone(source, set, symbolic)
+    convention, dtype = args.text(convention, "convention"), args.text(dtype, "dtype")
+    fuse = args.flag(fuse, "fuse")
     if convention != "paper":
         from .conventions import checked_convention
 
@@ -74,17 +92,15 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
     if device is None and fuse:
         raise ConvcostError("fusion changes times only: it needs a device", hint="add --device NAME")
     if isinstance(source, Spec):
-        if set or symbolic:
-            raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         report = analyze_spec(source, dtype)
     else:
         report = analyze_spec(load(source, set, symbolic, limits), dtype)._replace(source=source)
     if device is not None:
         from .analysis.roofline import with_roofline
-        from .devices import load_device
+        from .devices import Device, load_device
 
-        if isinstance(device, str):
-            device = load_device(device, limits or DEFAULT_LIMITS)
+        if not isinstance(device, Device):
+            device = load_device(args.text(device, "device"), limits)
         report = with_roofline(report, device, dtype, fuse)
     if convention == "paper":
         return report
@@ -93,7 +109,8 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
     return apply(report, convention)
 
 
-def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+@exact_int_text()
+def check(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
           strict: bool = False, convention: str = "paper") -> CheckReport:
@@ -101,19 +118,26 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
 
     `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
     the file's own `budget:` and `expect:` entries are always checked. `min_saving` (a ratio such as
-    0.2) enables the `lint.separable` check. With `strict`, warnings and undecided results fail.
-    Budgets are counted in `convention` (as in `analyze`); `expect:` values stay the paper's.
+    "0.2" or Fraction(1, 5)) enables the `lint.separable` check. With `strict`, warnings and
+    undecided results fail. Budgets are counted in `convention` (as in `analyze`); `expect:` values
+    stay the paper's.
 
         >>> check("mobilenet_v1", max_macs="600M", max_params="5M").ok
         True
     """
     from .checks.run import check as run
 
-    return run(source, set, symbolic, limits, max_macs=max_macs, max_params=max_params,
-               min_saving=min_saving, strict=strict, convention=convention)
+    limits = args.limits(limits)
+    source, set, symbolic = args.source(source), args.overrides(set, limits), args.symbols(symbolic)
+    _spec_alone(source, set, symbolic)
+    return run(source, set, symbolic, limits, max_macs=args.count(max_macs, "max_macs", limits),
+               max_params=args.count(max_params, "max_params", limits),
+               min_saving=args.ratio(min_saving, "min_saving", limits), strict=args.flag(strict, "strict"),
+               convention=args.text(convention, "convention"))
 
 
-def compare(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+@exact_int_text()
+def compare(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
             limits: Limits | None = None, *, conventions: Sequence[str] | None = None) -> Comparison:
     """Every counting convention (or those named) side by side on one network: each total, its
     parameters, and the terms that make it differ from the paper's count (`convcost compare`).
@@ -123,9 +147,12 @@ def compare(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
     """
     from .conventions.compare import compare as run
 
+    if conventions is not None:
+        conventions = [args.text(c, "conventions") for c in args.symbols(conventions)]
     return run(analyze(source, set, symbolic, limits), conventions)
 
 
+@exact_int_text()
 def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multipliers: bool = False) -> Proof:
     """The machine-checked derivation of the separable/standard ratio.
 
@@ -134,26 +161,33 @@ def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multip
     """
     from .proof import prove as run
 
-    return run(values, bias=bias, multipliers=multipliers)
+    return run(args.dimensions(values), bias=args.flag(bias, "bias"),
+               multipliers=args.flag(multipliers, "multipliers"))
 
 
 def _axes(grid: Mapping[str, Any], what: str, limits: Limits) -> list:
     """{name: "1/32:1:1/32" or [values]} as sweep Axes (values numbers, or texts such as "3/4")."""
     from .analysis.sweep import Axis, parse_values
 
+    if not isinstance(grid, Mapping):
+        raise args.ArgumentError(f"{what} must be a mapping of var names to values, "
+                                 f"got {type(grid).__name__}")
     axes = []
     for name, values in grid.items():
+        name = args.text(name, what)
         if isinstance(values, str):
             axes.append(Axis(name, parse_values(values, f"{what} {name}", limits)))
             continue
         parsed: list = []
         for value in values:
-            parsed += parse_values(value, f"{what} {name}", limits) if isinstance(value, str) else [value]
+            parsed += parse_values(value, f"{what} {name}", limits) if isinstance(value, str) else \
+                [args.number(value, f"{what} {name}", limits)]
         axes.append(Axis(name, tuple(parsed)))
     return axes
 
 
-def sweep(source: str, grid: Mapping[str, Any], set: Mapping[str, Any] | None = None,
+@exact_int_text()
+def sweep(source: Source, grid: Mapping[str, Any], set: Mapping[str, Any] | None = None,
           limits: Limits | None = None) -> Sweep:
     """The network's totals at every configuration of the cross product of `grid` (var -> values, a
     list or a text such as "1/32:1:1/32"), the other vars from `set`: one row per configuration,
@@ -164,14 +198,16 @@ def sweep(source: str, grid: Mapping[str, Any], set: Mapping[str, Any] | None = 
         [568740352, 418121728, 325400448, 239273472]
     """
     from .analysis.sweep import sweep as run
-    from .limits import DEFAULT_LIMITS
     from .sources import builder
 
-    limits = limits or DEFAULT_LIMITS
-    return run(builder(source, limits)[1], _axes(grid, "grid", limits), set, source, limits)
+    limits = args.limits(limits)
+    source = args.source(source, spec=False)
+    return run(builder(source, limits)[1], _axes(grid, "grid", limits), args.overrides(set, limits), source,
+               limits)
 
 
-def solve(source: str, vary: Mapping[str, Any], *, max_macs: Value | str | None = None,
+@exact_int_text()
+def solve(source: Source, vary: Mapping[str, Any], *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, set: Mapping[str, Any] | None = None,
           limits: Limits | None = None, closed_form: bool = True) -> Solution:
     """The largest value of the one var of `vary` (var -> grid values) meeting the budgets, and the
@@ -183,17 +219,18 @@ def solve(source: str, vary: Mapping[str, Any], *, max_macs: Value | str | None 
         ((Fraction(23, 32),), (Fraction(3, 4),), ('macs',))
     """
     from .analysis.solve import solve as run
-    from .limits import DEFAULT_LIMITS
     from .sources import builder
     from .symbolic.quantity import count
 
-    limits = limits or DEFAULT_LIMITS
+    limits = args.limits(limits)
+    source = args.source(source, spec=False)
     axes = _axes(vary, "vary", limits)
-    budgets = {key: count(value, f"max_{key}") for key, value in (("macs", max_macs), ("params", max_params))
-               if value is not None}
+    budgets = {key: count(args.count(value, f"max_{key}", limits), f"max_{key}", limits=limits)
+               for key, value in (("macs", max_macs), ("params", max_params)) if value is not None}
+    set = args.overrides(set, limits)
     build = builder(source, limits)[1]
     solution = run(build, axes, budgets, set, source, limits)
-    if closed_form and len(axes) == 1:
+    if args.flag(closed_form, "closed_form") and len(axes) == 1:
         from .analysis.closed_form import closed_form as derive
 
         solution = solution._replace(closed_form=derive(build, axes[0].name, set or {}, solution.budgets))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -12,17 +13,54 @@ EXIT_INVALID_INPUT = 2  # anything the user can cause: bad input, options, limit
 EXIT_INTERNAL_ERROR = 3  # a bug in convcost
 
 
-class Location(NamedTuple):
-    """A place in a source file: path plus 1-based line and column (0 means unknown)."""
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line: every character Python's repr() would escape (control
+    characters such as newline, CR and ESC, U+0085, U+2028/2029, bidi and other format characters,
+    lone surrogates of undecodable file names) written as its escape (`\\n`, `\\x1b`, `\\u2028`).
+
+    A path or name from the input can then never start a new log line (a forged `::error` workflow
+    command), move the cursor or recolour a terminal. Printable text, the common case, is returned
+    as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _ESCAPES.get(c) or repr(c)[1:-1] for c in text)
+
+
+def path_text(path: object) -> str:
+    """A path as text: os.PathLike objects are fspath'd (bytes decoded as the file system does)."""
+    if isinstance(path, str):
+        return path
+    if isinstance(path, (bytes, os.PathLike)):
+        return os.fsdecode(path)
+    return str(path)
+
+
+class _Place(NamedTuple):
     path: str
     line: int = 0
     column: int = 0
 
+
+class Location(_Place):
+    """A place in a source file: path plus 1-based line and column (0 means unknown).
+
+    The path is always a str (a pathlib.Path given by an API caller is turned into one).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, path: str, line: int = 0, column: int = 0) -> Location:
+        return tuple.__new__(cls, (path if type(path) is str else path_text(path), line, column))
+
     def __str__(self) -> str:
+        path = printable(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-        return self.path
+            return f"{path}:{self.line}:{self.column}" if self.column else f"{path}:{self.line}"
+        return path
 
 
 def shown(text: str, limit: int = 60) -> str:
@@ -51,8 +89,10 @@ class ConvcostError(Exception):
         return self.format()
 
     def format(self) -> str:
-        head = f"{self.location}: error: {self.message}" if self.location else f"error: {self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        """``path:line:col: error: message`` and ``  hint: ...``, every part printable (one line each)."""
+        message = printable(str(self.message))
+        head = f"{self.location}: error: {message}" if self.location else f"error: {message}"
+        return f"{head}\n  hint: {printable(str(self.hint))}" if self.hint else head
 
     def with_location(self, location: Location | None) -> ConvcostError:
         """Return this error with a location filled in if it had none."""

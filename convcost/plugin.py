@@ -70,10 +70,11 @@ class ConvcostFile(pytest.File):
     def collect(self):
         from .checks.run import check
         from .layerfile.loader import load_text, read_text
-        from .limits import DEFAULT_LIMITS
+        from .limits import DEFAULT_LIMITS, exact_int_text
 
-        spec = load_text(read_text(str(self.path), DEFAULT_LIMITS), _relative(self.path, self.config))
-        report = check(spec, strict=self.config.getini("convcost_strict"))
+        with exact_int_text():  # as the CLI: results beyond 4,300 digits are exact, not a crash
+            spec = load_text(read_text(str(self.path), DEFAULT_LIMITS), _relative(self.path, self.config))
+            report = check(spec, strict=self.config.getini("convcost_strict"))
         for outcome in report.outcomes:
             yield ConvcostItem.from_parent(self, name=outcome.name, outcome=outcome)
 
@@ -101,6 +102,12 @@ class ConvcostItem(pytest.Item):
             self.add_marker(pytest.mark.skip(reason=outcome.message))
 
     def runtest(self) -> None:
+        from .limits import exact_int_text
+
+        with exact_int_text():
+            self._run()
+
+    def _run(self) -> None:
         from .checks.findings import Severity, Status
         from .render.findings_text import finding_text
 

@@ -7,8 +7,8 @@
         assert_output_shape("nets/backbone.yaml", "block7", [1024, 7, 7])
 
 They raise AssertionError with the messages of `convcost check`; a network whose shapes are
-inconsistent fails the assertion with those findings. Invalid input (a file that does not load)
-raises ConvcostError, as everywhere in convcost.
+inconsistent fails the assertion with those findings. Invalid input (a file that does not load, an
+argument the API would refuse, such as a float budget) raises ConvcostError, as everywhere in convcost.
 """
 
 from __future__ import annotations
@@ -17,21 +17,24 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import arguments as args
 from .checks.findings import CheckOutcome, Finding, Severity, Status
 from .layerfile.model import Spec
+from .limits import exact_int_text
 from .symbolic.arith import Value
 
 __all__ = ["assert_output_shape", "assert_within_budget"]
 
 
 def _spec(network: str | os.PathLike | Spec, load: Mapping[str, Any]) -> Spec:
+    network = args.source(network, "network")
     if isinstance(network, Spec):
         if load:
-            raise ValueError("set/symbolic apply when loading; pass them to convcost.load() instead")
+            raise args.ArgumentError("set/symbolic apply when loading; pass them to convcost.load() instead")
         return network
     from .api import load as load_spec
 
-    return load_spec(os.fspath(network), **load)
+    return load_spec(network, **load)
 
 
 def _fail(outcomes: Sequence[CheckOutcome], broken: Sequence[Finding] = ()) -> None:
@@ -41,6 +44,7 @@ def _fail(outcomes: Sequence[CheckOutcome], broken: Sequence[Finding] = ()) -> N
     raise AssertionError("\n".join(finding_text(f) for f in found) or "; ".join(o.message for o in outcomes))
 
 
+@exact_int_text()
 def assert_output_shape(network: str | os.PathLike | Spec, layer: str, shape: Sequence[Value],
                         **load: Any) -> None:
     """Assert that `layer` outputs `shape` ([C, H, W] or [F]). `load` passes set=/symbolic= to load()."""
@@ -49,6 +53,7 @@ def assert_output_shape(network: str | os.PathLike | Spec, layer: str, shape: Se
     from .checks.targets import evaluate
     from .layerfile.model import Target
 
+    layer, shape = args.text(layer, "layer"), args.shape(shape)
     spec = _spec(network, load)
     by_name = {layer_.name: layer_ for layer_ in spec.layers}
     if layer not in by_name:
@@ -64,6 +69,7 @@ def assert_output_shape(network: str | os.PathLike | Spec, layer: str, shape: Se
         _fail([outcome], p.broken)
 
 
+@exact_int_text()
 def assert_within_budget(network: str | os.PathLike | Spec, macs: Value | str | None = None,
                          params: Value | str | None = None, *, convention: str = "paper",
                          **load: Any) -> None:
@@ -73,8 +79,11 @@ def assert_within_budget(network: str | os.PathLike | Spec, macs: Value | str | 
     from .checks.run import check
 
     if macs is None and params is None:
-        raise ValueError("give macs= and/or params=")
-    report = check(_spec(network, load), max_macs=macs, max_params=params, convention=convention)
+        raise args.ArgumentError("give macs= and/or params=")
+    limits = args.limits(load.get("limits"))
+    macs, params = args.count(macs, "macs", limits), args.count(params, "params", limits)
+    report = check(_spec(network, load), max_macs=macs, max_params=params,
+                   convention=args.text(convention, "convention"))
     outcomes = [o for o in report.outcomes if o.name in ("shapes", "--max-macs", "--max-params")]
     if any(o.status is not Status.PASSED for o in outcomes):
         _fail(outcomes)

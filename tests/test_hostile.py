@@ -100,6 +100,10 @@ EXPECTED = {
     "budget_code.yaml": "is not allowed",
     "budget_float_exponent.yaml": "over the limit of 4096",
     "expect_code.yaml": "not allowed in an expression",
+    "pool_padding_over_half.yaml": "avgpool padding 2 along the height is more than half the window",
+    "pool_padding_dilated.yaml": "maxpool padding 3 along the width is more than half the window: at most 2",
+    "dropout_p_over_one.yaml": "dropout probability `p` must be between 0 and 1, got 5",
+    "dropout_p_negative.yaml": "dropout probability `p` must be between 0 and 1, got -1/2",
 }
 # Files whose error has no line (nothing in them to point at): the rest must name file:line:col.
 WITHOUT_LINE = {"binary.yaml", "comments_only.yaml", "empty.yaml", "utf16.yaml", "whitespace_only.yaml"}

@@ -308,7 +308,7 @@ def test_png_plot(tmp_path):
 
 
 def test_grid_values_must_be_exact():
-    with pytest.raises(ConvcostError, match="0.75 is not an exact number"):
+    with pytest.raises(ConvcostError, match=r"is a float \(0.75\), not an exact number"):
         convcost.sweep("mobilenet_v1", {"alpha": [0.75, 0.5]})
     assert [r.macs for r in convcost.sweep("mobilenet_v1", {"alpha": [Fraction(3, 4), "1/2"]}).rows] == [
         plain_mobilenet_v1(Fraction(3, 4))["macs"], plain_mobilenet_v1(Fraction(1, 2))["macs"]]

@@ -22,7 +22,7 @@ import convcost
 from convcost.checks.findings import Severity, Status
 from convcost.errors import ConvcostError
 
-SECONDS = 10  # per command, start-up and sympy's import included
+SECONDS = 15  # per command, start-up and sympy's import included (the cases take about a second)
 
 
 def write(tmp_path, text: str) -> str:

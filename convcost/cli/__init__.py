@@ -9,26 +9,42 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
 from ..errors import EXIT_INTERNAL_ERROR, EXIT_INVALID_INPUT, ConvcostError
+from ..limits import exact_int_text
+
+# -- standard output: a write that fails (a full disk, a closed pipe) is exit 2, never a traceback ----
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written must not fail again (with a
+    traceback and exit 120) when the interpreter flushes it on exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it in memory)
+        pass
 
 
 @contextlib.contextmanager
-def _exact_int_text():
-    """Lift Python's 4300-digit guard on int <-> text for one command.
-
-    Every int convcost prints is bounded by its own limits (int_bits, exponent, layers), and every
-    text it turns into an int is bounded first (file_bytes, expr_chars, int_bits); the global guard
-    would only turn an exact 5,000-digit result into a crash.
-    """
-    before = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
+def writing_stdout() -> Iterator[None]:
+    """Turn a failure to write standard output into a ConvcostError (exit 2)."""
     try:
         yield
-    finally:
-        sys.set_int_max_str_digits(before)
+    except OSError as exc:
+        _silence_stdout()
+        raise ConvcostError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def emit(text: str) -> None:
+    """`text` on standard output, flushed; a write failure is a ConvcostError (exit 2)."""
+    with writing_stdout():
+        click.echo(text, nl=False)
+        sys.stdout.flush()
 
 
 @contextlib.contextmanager
@@ -52,11 +68,19 @@ def _no_cyclic_gc():
 class ConvcostGroup(click.Group):
     """A click group that turns ConvcostError into ``error: ...`` on stderr and its exit code."""
 
+    def main(self, *args, **kwargs):  # noqa: D401 - click API
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # click's own output failed (--help or --version on a full disk)
+            _silence_stdout()
+            click.echo(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INVALID_INPUT)
+
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
         from ..symbolic.expr import expression_budget
 
         try:
-            with _no_cyclic_gc(), _exact_int_text(), expression_budget():  # one expression budget a command
+            with _no_cyclic_gc(), exact_int_text(), expression_budget():  # one expression budget a command
                 return super().invoke(ctx)
         except ConvcostError as err:
             click.echo(err.format(), err=True)

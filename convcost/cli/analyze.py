@@ -38,28 +38,33 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
     """
     from ..api import analyze as run
     from ..render import render
+    from . import emit, writing_stdout
+    from .output import refuse_input, write_output
 
     plot = roofline.pop("plot")
+    for path, option in ((output, "-o"), (plot, "--plot")):
+        if path is not None:
+            refuse_input(path, source, option)
     report = run(source, **network, convention=convention, **roofline)
     if plot is not None:
-        from ..render.roofline_plot import write_plot
+        from ..render.roofline_plot import render_plot
 
-        write_plot(report, plot)
+        write_output(plot, render_plot(report, plot), "--plot")
     fmt_ = ReportFormat(fmt)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 
         from ..render.report_table import build
 
-        console = Console()
-        for item in build(report):
-            console.print(item)
-            console.print()
+        # Every renderable is rich Text (names are never markup); no highlighting or emoji codes either.
+        console = Console(markup=False, emoji=False, highlight=False)
+        with writing_stdout():
+            for item in build(report):
+                console.print(item)
+                console.print()
         return
     text = render(report, fmt_)
     if output is None:
-        click.echo(text, nl=False)
+        emit(text)
     else:
-        from .output import write_atomic
-
-        write_atomic(output, text)
+        write_output(output, text, "-o")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from ..errors import EXIT_CHECK_FAILED, ConvcostError, Location
+from ..errors import EXIT_CHECK_FAILED, ConvcostError
 from ..render import FindingsFormat
 from .options import Quantity as _Quantity
 from .options import convention_option, network_options
@@ -66,37 +65,42 @@ def check(source: str, network: dict, convention: str, max_macs, max_params, min
     from ..checks.run import check as run
     from ..render import RenderOptions, render
     from ..render.findings_text import summary_line
+    from . import emit
+    from .output import refuse_input
 
     fmt_ = FindingsFormat(fmt)
+    if junit_xml is not None:
+        refuse_input(junit_xml, source, "--junit-xml")
     try:
         report = run(source, max_macs=max_macs, max_params=max_params, min_saving=min_saving, strict=strict,
                      convention=convention, **network)
     except ConvcostError as err:  # still exit 2 (ConvcostGroup prints it); CI gets it in its formats too
-        if junit_xml is not None:
-            from ..render.findings_junit import render_error
+        try:
+            if junit_xml is not None:
+                from ..render.findings_junit import render_error
 
-            _write(junit_xml, render_error(source, err))
-        if fmt_ is FindingsFormat.GITHUB:
-            from ..render.findings_github import render_error as annotate
+                _write(junit_xml, render_error(source, err))
+            if fmt_ is FindingsFormat.GITHUB:
+                from ..render.findings_github import render_error as annotate
 
-            click.echo(annotate(err), nl=False)
+                emit(annotate(err))
+        except ConvcostError as failed:  # the report could not be written: say so, then the input error
+            click.echo(failed.format(), err=True)
         raise
     if junit_xml is not None:
         from ..render.findings_junit import render as junit
 
         _write(junit_xml, junit(report))
     if fmt_ is FindingsFormat.TEXT:
-        click.echo(render(report, fmt_, RenderOptions(color=sys.stdout.isatty())), nl=False)
+        emit(render(report, fmt_, RenderOptions(color=sys.stdout.isatty())))
     else:  # machine formats: the payload on stdout, the summary on stderr
-        click.echo(render(report, fmt_), nl=False)
+        emit(render(report, fmt_))
         click.echo(summary_line(report), err=True)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
 
 
 def _write(path: str, text: str) -> None:
-    from .output import write_atomic
+    from .output import write_output
 
-    if os.path.isdir(path):
-        raise ConvcostError("--junit-xml names a directory", Location(path), "give a file name")
-    write_atomic(path, text)
+    write_output(path, text, "--junit-xml")

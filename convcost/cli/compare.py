@@ -42,6 +42,11 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
       convcost compare net.yaml --by-layer --format markdown
       convcost compare mobilenet_v2 --convention paper --convention fvcore --format json
     """
+    from .output import refuse_input
+
+    for path, option in ((output, "-o"),):
+        if path is not None:
+            refuse_input(path, source, option)
     from ..api import compare as run
     from ..render import RenderOptions, render
 
@@ -60,8 +65,10 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
         return
     text = render(comparison, fmt_, options)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        from .output import write_atomic
+        from . import emit
 
-        write_atomic(output, text)
+        emit(text)
+    else:
+        from .output import write_output
+
+        write_output(output, text, "-o")

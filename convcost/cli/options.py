@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 import click
@@ -34,12 +35,10 @@ def parse_limits(values: tuple[str, ...]):
 
     pairs = {}
     for name, value in _pairs("--limit", values).items():
-        try:
-            if len(value) > 30:  # no limit needs more digits; int() of a huge text is slow
-                raise ValueError(value)
-            pairs[name] = int(value.replace("_", ""))
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a whole number", param_hint="--limit") from None
+        # ASCII digits only (int() would also take "３" or " +5 "); no limit needs more than 30 of them.
+        if len(value) > 30 or not re.fullmatch(r"-?[0-9][0-9_]*", value):
+            raise click.BadParameter(f"{value!r} is not a whole number", param_hint="--limit")
+        pairs[name] = int(value.replace("_", ""))
     return DEFAULT_LIMITS.with_overrides(pairs)
 
 

@@ -16,8 +16,9 @@ from ..limits import DEFAULT_LIMITS
 from ..render import ProofFormat
 from .device_options import DTYPES
 
-_NUMBER = r"\s*(\d+)\s*"
-_PAIR = re.compile(rf"^{_NUMBER}(?:[x×X]{_NUMBER})?$")
+# ASCII digits only, as the expression parser reads numbers (`\d` would take "３" or "٣").
+_NUMBER = r"[ \t]*([0-9]+)[ \t]*"
+_PAIR = re.compile(rf"{_NUMBER}(?:[x×X]{_NUMBER})?")
 
 
 def _positive(option: str, text: str, example: str) -> int:
@@ -38,7 +39,7 @@ def _positive(option: str, text: str, example: str) -> int:
 
 def _pair(option: str, text: str, example: str) -> tuple[int, int]:
     """``K`` (square) or ``KxK'``, each a positive integer."""
-    match = _PAIR.match(text)
+    match = _PAIR.fullmatch(text)
     if match is None:
         raise ConvcostError(
             f"{option} must be D or DxD' with positive integers, got {text!r}",
@@ -175,7 +176,9 @@ def prove(
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
     options = RenderOptions(color=tty, width=width, command=command_line(proof, fmt))
-    click.echo(render(proof, ProofFormat(fmt), options), nl=False)
+    from . import emit
+
+    emit(render(proof, ProofFormat(fmt), options))
     if not proof.verified:
         numbers = ", ".join(f"{s.number} ({s.step.key})" for s in proof.failed)
         click.echo(f"error: {len(proof.failed)} step(s) did not verify: {numbers}", err=True)
@@ -215,11 +218,15 @@ def _roofline_input(roofline: bool, device: str | None, ridge: str | None, dtype
 
 def command_line(proof, fmt: str) -> str:
     """The ``convcost prove`` command that prints this proof (cited by the Markdown and LaTeX output)."""
+    import shlex
+
     import sympy as sp
 
+    from ..errors import printable
+
     words = ["convcost prove"]
-    if proof.layer is not None:
-        words.append(f"{proof.layer.source} --layer {proof.layer.name}")
+    if proof.layer is not None:  # the source quoted as a shell would need it, on one line
+        words.append(f"{shlex.quote(printable(proof.layer.source))} --layer {proof.layer.name}")
     else:
         v = {name: sp.sstr(value) for name, value in proof.values.items()}
         for option, first, second in (("--kernel", "Dk", "Dkp"), ("--output-size", "Do", "Dop")):

@@ -48,6 +48,11 @@ def solve(source: str, sets: dict, limits, vary: tuple[str, ...], max_macs, max_
     Exit codes: 0 a value (or frontier) was found, 1 no configuration meets the budgets, 2 invalid
     input or options.
     """
+    from .output import refuse_input
+
+    for path, option in ((output, "-o"), (plot, "--plot")):
+        if path is not None:
+            refuse_input(path, source, option)
     from ..analysis.solve import solve as run
     from ..render import render
     from ..sources import builder
@@ -67,19 +72,21 @@ def solve(source: str, sets: dict, limits, vary: tuple[str, ...], max_macs, max_
         solution = solution._replace(closed_form=derive(build, axes[0].name, sets, solution.budgets))
     text = render(solution, SolveFormat(fmt))
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        from .output import write_atomic
+        from . import emit
 
-        write_atomic(output, text)
+        emit(text)
+    else:
+        from .output import write_output
+
+        write_output(output, text, "-o")
     if plot is not None:
         from ..render.sweep_plot import render as draw
-        from .output import write_atomic
+        from .output import write_output
 
         if len(axes) == 1:
             answer, label = (solution.best.row,) if solution.best else (), f"largest {axes[0].name}"
         else:
             answer, label = tuple(v.row for v in solution.frontier), "Pareto frontier"
-        write_atomic(plot, draw(solution.sweep, plot_fmt, solution.budgets, answer, label))
+        write_output(plot, draw(solution.sweep, plot_fmt, solution.budgets, answer, label), "--plot")
     if not solution.found:
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)

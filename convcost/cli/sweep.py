@@ -42,6 +42,11 @@ def sweep(source: str, sets: dict, limits, grids: tuple[str, ...], fmt: str, out
     Exit codes: 0 every configuration is valid, 1 at least one row is an error, 2 invalid input or
     options (or an error every configuration shares, such as an unknown key in the file).
     """
+    from .output import refuse_input
+
+    for path, option in ((output, "-o"), (plot, "--plot")):
+        if path is not None:
+            refuse_input(path, source, option)
     from ..analysis.sweep import sweep as run
     from ..render import render
     from ..sources import builder
@@ -56,16 +61,18 @@ def sweep(source: str, sets: dict, limits, grids: tuple[str, ...], fmt: str, out
     result = run(build, axes, sets, source, limits)
     text = render(result, SweepFormat(fmt))
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        from .output import write_atomic
+        from . import emit
 
-        write_atomic(output, text)
+        emit(text)
+    else:
+        from .output import write_output
+
+        write_output(output, text, "-o")
     if plot is not None:
         from ..render.sweep_plot import render as draw
-        from .output import write_atomic
+        from .output import write_output
 
-        write_atomic(plot, draw(result, plot_fmt))
+        write_output(plot, draw(result, plot_fmt), "--plot")
     if result.failed:
         click.echo(f"{result.failed:,} of {len(result.rows):,} configurations failed", err=True)
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)

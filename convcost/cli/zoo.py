@@ -12,11 +12,11 @@ def zoo(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from ..zoo import builtin_names, describe
+    from . import emit
 
     names = builtin_names()
     width = max(map(len, names), default=0)
-    for name in names:
-        click.echo(f"{name.ljust(width)}  {describe(name)}")
+    emit("".join(f"{name.ljust(width)}  {describe(name)}\n" for name in names))
 
 
 @zoo.command()
@@ -24,5 +24,6 @@ def zoo(ctx: click.Context) -> None:
 def show(name: str) -> None:
     """Print the layer file of built-in network NAME (save it to edit a copy)."""
     from ..zoo import builtin_text
+    from . import emit
 
-    click.echo(builtin_text(name), nl=False)
+    emit(builtin_text(name))

@@ -31,12 +31,29 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         if getattr(os, "O_NONBLOCK", 0):
             os.set_blocking(fd, True)  # a pipe with a writer (cat net.yaml | ... /dev/stdin) is read whole
         try:
-            data = fh.read(limits.file_bytes + 1)  # the file may grow after fstat; devices never end
+            data = _read_at_most(fh, limits.file_bytes + 1)  # it may grow after fstat; devices never end
         except OSError as exc:
             raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
     if len(data) > limits.file_bytes:
         raise _too_large(loc, limits)
     return data
+
+
+CHUNK = 1 << 20  # bytes read at a time
+
+
+def _read_at_most(fh, size: int) -> bytes:
+    """Up to `size` bytes, read in chunks: `fh.read(size)` allocates `size` bytes first, so a limit
+    raised to 100 GB would fail on a 55-byte file (and one past 2**63 overflows)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = fh.read(min(CHUNK, left))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_text(path: str, limits: Limits) -> str:

@@ -65,9 +65,25 @@ def _pool(attrs, inputs, kind):
     sh, sw = attrs["stride"] if attrs["stride"] is not None else (kh, kw)
     ph, pw = pad_pair(attrs["padding"])
     dh, dw = attrs.get("dilation", (1, 1))
+    _pool_padding(kind, "height", kh, ph, dh)
+    _pool_padding(kind, "width", kw, pw, dw)
     ho = conv_out(h, kh, sh, ph, dh, "height", attrs["ceil_mode"])
     wo = conv_out(w, kw, sw, pw, dw, "width", attrs["ceil_mode"])
     return Outcome((c, ho, wo), counters={"pool_ops": arith.product(c, ho, wo, kh, kw)})
+
+
+def _pool_padding(kind: str, axis: str, k, p, d) -> None:
+    """PyTorch refuses padding over half the dilated window, per axis: p <= ((k - 1)·d + 1) // 2."""
+    if isinstance(p, str):  # `same` and `valid` are convcost's own
+        return
+    half = arith.floordiv(arith.add(arith.mul(arith.sub(k, 1), d), 1), 2)
+    if arith.less_than(half, p) is True:
+        raise LayerError(
+            f"{kind} padding {p} along the {axis} is more than half the window: at most {half} for kernel "
+            f"{k} and dilation {d}",
+            hint=f"PyTorch refuses it (pad should be at most half of effective kernel size); use padding "
+                 f"of at most {half}",
+        )
 
 
 @rule("avgpool", family="pool", window=_pool_window, settings=(*_POOL, _torch(
@@ -133,6 +149,10 @@ for _kind in ACTIVATIONS:
       settings=(Setting("p", "number", 0, "drop probability (no effect on cost)"),))
 def identity(attrs, inputs):
     """No cost: the shape passes through (dropout is the identity at inference)."""
+    p = attrs["p"]
+    if arith.less_than(p, 0) is True or arith.less_than(1, p) is True:  # as torch.nn.Dropout
+        raise LayerError(f"dropout probability `p` must be between 0 and 1, got {p}",
+                         hint="p is the probability of dropping an element, e.g. 0.2")
     return Outcome(inputs[0])
 
 

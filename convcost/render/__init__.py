@@ -82,5 +82,8 @@ def renderer(fmt: StrEnum) -> Callable[..., str]:
 
 
 def render(document: Any, fmt: StrEnum, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    """`document` in format `fmt`."""
-    return renderer(fmt)(document, options)
+    """`document` in format `fmt` (exact: numbers beyond Python's 4,300-digit guard are printed whole)."""
+    from ..limits import exact_int_text
+
+    with exact_int_text():
+        return renderer(fmt)(document, options)

@@ -5,7 +5,7 @@ results `::notice`."""
 from __future__ import annotations
 
 from ..checks.findings import CheckReport, Severity
-from ..errors import ConvcostError, Location
+from ..errors import ConvcostError, Location, printable
 from . import DEFAULT_OPTIONS, RenderOptions
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.UNDECIDED: "notice"}
@@ -17,13 +17,18 @@ def _data(text: str) -> str:
 
 
 def _property(text: str) -> str:
+    """Escape a property value (`file=...`): as data, plus the `:` and `,` that end a property."""
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(level: str, loc: Location | None, message: str) -> str:
+    """One workflow command on one line: nothing from the input can end it or start another. The
+    message and the file are printable first (no terminal escapes in the log), then escaped as
+    GitHub's runner reads them."""
+    message = printable(message)
     if loc is None:
         return f"::{level}::{_data(message)}"
-    where = [f"file={_property(loc.path)}"]
+    where = [f"file={_property(printable(loc.path))}"]
     if loc.line:
         where.append(f"line={loc.line}")
         if loc.column:

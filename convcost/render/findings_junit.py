@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..checks.findings import CheckReport, Severity, Status
-from ..errors import ConvcostError
+from ..errors import ConvcostError, printable
 from . import DEFAULT_OPTIONS, RenderOptions
 from .findings_text import finding_text
 
@@ -18,12 +18,18 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
+    """Text XML can carry (a multi-line body keeps its line breaks; its lines are printable already)."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+def _attribute(text: str) -> str:
+    """An attribute's value: one printable line (a file name with a newline or ESC is escaped, `\\n`)."""
+    return printable(text)
 
 
 def _suite(name: str, path: str) -> tuple[ET.Element, ET.Element]:
     root = ET.Element("testsuites", name="convcost check")
-    suite = ET.SubElement(root, "testsuite", name=_clean(f"convcost.{name}"), file=_clean(path))
+    suite = ET.SubElement(root, "testsuite", name=_attribute(f"convcost.{name}"), file=_attribute(path))
     return root, suite
 
 
@@ -41,15 +47,16 @@ def _text(root: ET.Element) -> str:
 def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     root, suite = _suite(report.name, report.path)
     for o in report.outcomes:
-        case = ET.SubElement(suite, "testcase", classname=_clean(f"convcost.{report.name}"),
-                             name=_clean(o.name), file=_clean(o.loc.path), line=str(o.loc.line), time="0")
+        case = ET.SubElement(suite, "testcase", classname=_attribute(f"convcost.{report.name}"),
+                             name=_attribute(o.name), file=_attribute(o.loc.path), line=str(o.loc.line),
+                             time="0")
         body = "\n".join(finding_text(f) for f in o.findings)
         if o.status is Status.FAILED:
             errors = [f for f in o.findings if f.severity is Severity.ERROR]
             message = errors[0].message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
-            ET.SubElement(case, "failure", message=_clean(message), type=o.check).text = _clean(body)
+            ET.SubElement(case, "failure", message=_attribute(message), type=o.check).text = _clean(body)
         elif o.status in (Status.UNDECIDED, Status.SKIPPED):
-            ET.SubElement(case, "skipped", message=_clean(o.message)).text = _clean(body) or None
+            ET.SubElement(case, "skipped", message=_attribute(o.message)).text = _clean(body) or None
         elif body:
             ET.SubElement(case, "system-out").text = _clean(body)
     s = report.summary()
@@ -61,8 +68,8 @@ def render_error(source: str, err: ConvcostError) -> str:
     """The JUnit file of a run that stopped on an input error (exit 2)."""
     path = err.location.path if err.location else source
     root, suite = _suite(source, path)
-    case = ET.SubElement(suite, "testcase", classname=_clean(f"convcost.{source}"), name="load",
-                         file=_clean(path), line=str(err.location.line if err.location else 0), time="0")
-    ET.SubElement(case, "error", message=_clean(err.message), type="input").text = _clean(err.format())
+    case = ET.SubElement(suite, "testcase", classname=_attribute(f"convcost.{source}"), name="load",
+                         file=_attribute(path), line=str(err.location.line if err.location else 0), time="0")
+    ET.SubElement(case, "error", message=_attribute(err.message), type="input").text = _clean(err.format())
     _count(root, suite, 1, 0, 1, 0)
     return _text(root)

@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 from ..checks.findings import CheckReport, Finding, Severity, Status, by_layer
+from ..errors import printable
 from . import DEFAULT_OPTIONS, RenderOptions
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.UNDECIDED: "36"}  # red, yellow, cyan
 
 
 def finding_text(f: Finding, color: bool = False, indent: str = "") -> str:
-    """One finding as the CLI prints it, with its hint on a second line."""
+    """One finding as the CLI prints it, with its hint on a second line (each line printable: a path
+    or name from the input cannot start a line of its own)."""
     severity = f.severity.value
     if color:
         severity = f"\x1b[1;{_COLORS[f.severity]}m{severity}\x1b[0m"
-    text = f"{indent}{f.loc}: {severity}: {f.message} [{f.check}]"
-    return text + (f"\n{indent}  hint: {f.hint}" if f.hint else "")
+    text = f"{indent}{f.loc}: {severity}: {printable(f.message)} [{f.check}]"
+    return text + (f"\n{indent}  hint: {printable(f.hint)}" if f.hint else "")
 
 
 def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -37,7 +39,7 @@ def summary_line(report: CheckReport) -> str:
     """'convcost check net.yaml: 9 checks: 2 passed, 4 failed, 3 skipped; 6 errors, 1 warning'."""
     s = report.summary()
     convention = f" (convention {report.convention})" if report.convention != "paper" else ""
-    head = f"convcost check {report.source}{convention}: "
+    head = f"convcost check {printable(report.source)}{convention}: "
     if report.ok and not report.findings:
         return head + (f"all {s['checks']} checks passed" if s["checks"] > 1 else "1 check passed")
     counts = [f"{s[status.value]} {status.value}" for status in (Status.PASSED, Status.FAILED, Status.SKIPPED)

@@ -7,6 +7,7 @@ symbols: without a local_dict sympy reads ``N`` as its numeric-evaluation functi
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import sympy as sp
@@ -109,5 +110,11 @@ def _roofline(proof: Proof) -> dict[str, Any]:
     }
 
 
+# A lone surrogate (a file name that is not UTF-8, as Python decodes it) cannot be written as UTF-8;
+# as a JSON escape it reads back as the same string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    return json.dumps(to_data(proof), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(to_data(proof), indent=2, ensure_ascii=False) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -9,6 +9,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import printable
 from ..proof import CheckedStep, Proof
 from ..proof.steps import Equation, Equivalence, Step
 from ..proof.symbols import MEANINGS, VALUE_NAMES
@@ -38,7 +39,7 @@ def _step(checked: CheckedStep) -> Group:
     head.add_column(ratio=1)
     head.add_column(no_wrap=True, justify="right")
     mark = Text("✓ verified", style="green") if checked.verified else Text("✗ NOT VERIFIED", style="bold red")
-    head.add_row(checked.number, render_claim(checked.step.claim, unicode_inline), mark)
+    head.add_row(Text(checked.number), Text(render_claim(checked.step.claim, unicode_inline)), mark)
     parts: list = [head, Padding(Text(_picture(checked.step), no_wrap=True, overflow="ignore"), (1, 0, 0, 6))]
     if checked.instance is not None:
         parts.append(Padding(Text("with the given numbers:", style="italic"), (1, 0, 0, 6)))
@@ -67,6 +68,8 @@ def _cheaper_line(proof: Proof) -> Text:
 
 
 def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    """Every string handed to rich is a Text, never markup: a source path such as "[/]" or
+    "[link=...]" (with --layer) is printed as written."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -75,17 +78,18 @@ def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         color_system="standard" if options.color else None,
         highlight=False,
         emoji=False,
+        markup=False,
     )
     console.print(Text("Standard versus depthwise-separable convolution: the cost derivation", style="bold"))
     dims = ", ".join(f"{UNICODE_NAMES[n]} {MEANINGS[n].split(' (')[0]}" for n in VALUE_NAMES)
-    console.print(f"Symbols (positive integers): {dims}.")
+    console.print(Text(f"Symbols (positive integers): {dims}."))
     if proof.layer is not None:
-        console.print(
-            f"Dimensions of layer {proof.layer.name!r} ({proof.layer.kind}) of {proof.layer.source}."
-        )
+        layer = proof.layer
+        source = printable(layer.source)
+        console.print(Text(f"Dimensions of layer {layer.name!r} ({layer.kind}) of {source}."))
     if proof.values:
         given = ", ".join(f"{UNICODE_NAMES[n]} = {unicode_inline(v)}" for n, v in proof.values.items())
-        console.print(f"Given: {given}.")
+        console.print(Text(f"Given: {given}."))
     console.print()
     for section in proof.sections:
         console.print(

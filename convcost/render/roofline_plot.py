@@ -42,8 +42,9 @@ def points(report: Report) -> tuple[list[tuple[str, float, float]], list[tuple[s
     return standard, separable
 
 
-def write_plot(report: Report, path: str) -> None:
-    """Draw the report's roofline and per-layer times into `path` (.svg or .png)."""
+def render_plot(report: Report, path: str) -> bytes:
+    """The report's roofline and per-layer times as the bytes of an .svg or .png file (by `path`'s
+    ending); the command writes them (cli/output.py, as every output)."""
     if report.roofline is None:
         raise ConvcostError("--plot needs --device", hint="e.g. --device t4")
     if not is_number(report.roofline.time_s):
@@ -81,9 +82,12 @@ def write_plot(report: Report, path: str) -> None:
     bars.set_ylabel("time as written (µs); orange memory-bound, green compute-bound")
     bars.set_title(f"per layer: {float(t.time_s) * 1e6:.4g} µs in all")
     fig.tight_layout()
+    import io
+
+    svg = path.lower().endswith(".svg")
+    buffer = io.BytesIO()
     try:
-        fig.savefig(path, metadata={"Date": None} if path.lower().endswith(".svg") else None)
-    except OSError as exc:
-        raise ConvcostError(f"cannot write the plot: {exc.strerror or exc}", Location(path)) from None
+        fig.savefig(buffer, format="svg" if svg else "png", metadata={"Date": None} if svg else None)
     finally:
         plt.close(fig)
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from ..analysis.report import Cost, KindShare, LayerReport, Report
 from ..analysis.roofline import NetworkTime
+from ..errors import printable
 from ..layers.records import COUNTERS
 from ..symbolic.arith import Value
 from ..symbolic.display import pair
@@ -143,8 +144,8 @@ def build(report: Report) -> View:
     totals = (("as written", Cost(t.params, t.macs)), ("all standard", t.standard),
               ("separable where cheaper", t.separable))
     counters = tuple((name, v) for name, v in t.counters.items() if v != 0)
-    view = View(report.name, report.symbols, report.input, tuple(rows), totals, report.by_kind, counters,
-                report.warnings, **_titled(report.convention))
+    view = View(printable(report.name), report.symbols, report.input, tuple(rows), totals, report.by_kind,
+                counters, report.warnings, **_titled(report.convention))
     n = report.roofline
     if n is None:
         return view
