@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -51,15 +52,14 @@ def _out(n: int, kernel: int, stride: int, padding: int) -> int:
 
 
 def _width(channels: int, alpha: Fraction | int) -> int:
-    scaled = channels * Fraction(alpha)
-    if scaled.denominator != 1:
-        raise ValueError(f"{channels} channels times {alpha} is not a whole number")
-    return int(scaled)
+    """TF-slim's MobileNetV1 rounding, max(int(d * alpha), 8), as the built-in (and the paper's d * alpha
+    at its widths)."""
+    return max(math.floor(channels * Fraction(alpha)), 8)
 
 
 def plain_mobilenet_v1(res: int = 224, alpha: Fraction | int = 1) -> dict[str, int]:
     """Exact mult-adds and weights of MobileNetV1, convolutions and the classifier only, no bias, no BN,
-    at width multiplier ``alpha`` (every channel count times alpha must be whole).
+    at width multiplier ``alpha`` (channels rounded as TF-slim does).
 
     This is the floor of the comparison (a plain-Python script) and the oracle for checking the tools.
     """

@@ -226,7 +226,8 @@ def evaluate(text: str, values: dict[str, Fraction]) -> Fraction:
         ast.Div: lambda a, b: a / b,
         ast.Pow: lambda a, b: a**b,
     }
-    calls = {"floor": lambda x: Fraction(x.__floor__()), "ceiling": lambda x: Fraction(x.__ceil__())}
+    calls = {"floor": lambda x: Fraction(x.__floor__()), "ceiling": lambda x: Fraction(x.__ceil__()),
+             "slim_depth": lambda x, m: max(Fraction(x.__floor__()), m)}  # TF-slim's rounding
 
     def walk(node: ast.AST) -> Fraction:
         if isinstance(node, ast.Expression):
@@ -240,7 +241,7 @@ def evaluate(text: str, values: dict[str, Fraction]) -> Fraction:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -walk(node.operand)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in calls:
-            return calls[node.func.id](walk(node.args[0]))
+            return calls[node.func.id](*map(walk, node.args))
         raise ValueError(f"unexpected {ast.dump(node)[:60]}")
 
     return walk(ast.parse(text, mode="eval"))

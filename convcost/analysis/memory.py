@@ -99,4 +99,8 @@ def _largest(values: list[Value], names: list[str]) -> tuple[Value, str | None]:
         kept.append(v)
     if len(kept) == 1:
         return kept[0], names[values.index(kept[0])]
-    return arith.maximum(*kept), None
+    import sympy
+
+    # Unevaluated: sympy's own Max compares every pair through its assumption system again (2.5 s on
+    # MobileNetV1 with alpha and res symbolic); the candidates left are those convcost could not order.
+    return sympy.Max(*(arith.to_sympy(k) for k in kept), evaluate=False), None
