@@ -29,20 +29,22 @@ __all__ = ["load", "analyze", "check", "prove"]
 
 
 def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
-         limits: Limits | None = None) -> Spec:
-    """Load and validate a layer file (or a built-in network by name) into a Spec.
+         limits: Limits | None = None, *, allow_unsupported: bool = False) -> Spec:
+    """Load and validate a layer file, a built-in network by name, or an ONNX model (`.onnx`) into
+    a Spec.
 
     `set` overrides vars (values are numbers or expression strings such as "0.75" or "3/4");
-    `symbolic` names vars to keep as sympy symbols.
+    `symbolic` names vars to keep as sympy symbols (an ONNX model's dynamic dims are its vars).
+    `allow_unsupported` counts an ONNX model's unknown operators as zero (docs/onnx.md).
     """
     from .sources import load as load_source
 
-    return load_source(source, set, symbolic, limits)
+    return load_source(source, set, symbolic, limits, allow_unsupported)
 
 
 def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
             limits: Limits | None = None, *, dtype: str = "fp32", device: str | Device | None = None,
-            fuse: bool = False) -> Report:
+            fuse: bool = False, allow_unsupported: bool = False) -> Report:
     """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report.
 
     Bytes are counted at `dtype`'s element size (fp32, fp16, bf16, int8). With a `device` (a built-in
@@ -59,7 +61,8 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         report = analyze_spec(source, dtype)
     else:
-        report = analyze_spec(load(source, set, symbolic, limits), dtype)._replace(source=source)
+        spec = load(source, set, symbolic, limits, allow_unsupported=allow_unsupported)
+        report = analyze_spec(spec, dtype)._replace(source=source)
     if device is None:
         if fuse:
             raise ConvcostError("fusion changes times only: it needs a device", hint="add --device NAME")
@@ -74,7 +77,7 @@ def analyze(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: 
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False) -> CheckReport:
+          strict: bool = False, allow_unsupported: bool = False) -> CheckReport:
     """Check a network's shapes, budgets and expectations; return the findings as data.
 
     `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
@@ -87,7 +90,7 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
     from .checks.run import check as run
 
     return run(source, set, symbolic, limits, max_macs=max_macs, max_params=max_params,
-               min_saving=min_saving, strict=strict)
+               min_saving=min_saving, strict=strict, allow_unsupported=allow_unsupported)
 
 
 def prove(values: Mapping[str, Any] | None = None, *, bias: bool = False, multipliers: bool = False) -> Proof:

@@ -21,6 +21,8 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
     int_bits: int = 4_096  # bits of any integer an expression produces (10**30 needs 100)
     exponent: int = 1_024  # largest exponent allowed in `**`
     degree: int = 16  # polynomial degree of a symbolic value (sympy's cancel is slow on high degrees)
+    onnx_records: int = 500_000  # protobuf records decoded from an ONNX file (nodes, attributes, dims, ...)
+    onnx_values: int = 1_000_000  # elements of the constants an ONNX graph's shape arithmetic reads or makes
 
     @classmethod
     def names(cls) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Location
+from ..layerfile.model import Unsupported
 from ..layers.records import ConvGeometry, Cost, Part
 from ..symbolic.arith import Value, product
 
@@ -141,6 +142,7 @@ class Report(NamedTuple):
     warnings: tuple[str, ...] = ()
     memory: NetworkMemory | None = None  # weights and peak activations in bytes (analysis/memory.py)
     roofline: NetworkTime | None = None  # with a device: the network's time (analysis/roofline.py)
+    unsupported: tuple[Unsupported, ...] = ()  # an ONNX model's operators counted as zero (docs/onnx.md)
 
     def layer(self, name: str) -> LayerReport:
         for layer in self.layers:

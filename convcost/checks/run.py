@@ -29,7 +29,7 @@ from .targets import all_targets, evaluate, network_location
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False) -> CheckReport:
+          strict: bool = False, allow_unsupported: bool = False) -> CheckReport:
     """Every check of a network, as data (the public entry is convcost.api.check, which says more)."""
     from ..sources import load
 
@@ -39,7 +39,7 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         spec, name = source, source.path
     else:
-        spec, name = load(source, set, tuple(symbolic), limits), source
+        spec, name = load(source, set, tuple(symbolic), limits, allow_unsupported), source
     targets = all_targets(spec, limits, max_macs, max_params)
     min_ratio = ratio(min_saving, "--min-saving") if min_saving is not None else None
     p = propagated(spec)

@@ -43,6 +43,12 @@ def parse_limits(values: tuple[str, ...]):
     return DEFAULT_LIMITS.with_overrides(pairs)
 
 
+allow_unsupported_option = click.option(
+    "--allow-unsupported", is_flag=True,
+    help="ONNX models: count operators convcost does not know as zero (listed in the report) instead of "
+    "refusing the model.")
+
+
 def network_options(fn: Callable) -> Callable:
     """SOURCE plus --set, --symbolic and --limit: everything that says which network to load."""
 
@@ -53,12 +59,16 @@ def network_options(fn: Callable) -> Callable:
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N",
                   help="Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers, expr_chars, "
-                  "expr_nodes, expr_total, int_bits, exponent, degree); see docs/security.md.")
+                  "expr_nodes, expr_total, int_bits, exponent, degree, onnx_records, onnx_values); see "
+                  "docs/security.md.")
+    @allow_unsupported_option
     @functools.wraps(fn)
-    def wrapper(*args, sets, symbolic, limits, **kwargs):
+    def wrapper(*args, sets, symbolic, limits, allow_unsupported, **kwargs):
         kwargs["network"] = dict(
             set=parse_sets(sets), symbolic=parse_symbolic(symbolic), limits=parse_limits(limits)
         )
+        if allow_unsupported:  # only when given: the API's other callers need not know the keyword
+            kwargs["network"]["allow_unsupported"] = True
         return fn(*args, **kwargs)
 
     return wrapper

@@ -88,7 +88,7 @@ def bn(attrs, inputs):
 
 
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid", "hswish", "swish",
-               "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish")
+               "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish", "clip")
 
 
 @rule(ACTIVATIONS[0], family="activation", kinds=ACTIVATIONS[1:], transparent=True)
@@ -164,7 +164,8 @@ def concat(attrs, inputs):
 @rule("upsample", family="reshape", settings=(
     Setting("scale", "size", None, "integer factor: int or [height, width]"),
     Setting("size", "size", None, "output [height, width] instead of a scale"),
-    Setting("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
+    Setting("mode", "choice:nearest,bilinear,bicubic", "nearest",
+            "interpolation; costs are not counted for any"),
 ))
 def upsample(attrs, inputs):
     """Resize a feature map by an integer scale or to a fixed size."""

@@ -1,4 +1,9 @@
-"""The rich terminal table (the default output of `convcost analyze`): the view, numbers rounded."""
+"""The terminal table (the default output of `convcost analyze`): the view, numbers rounded.
+
+`document` says what is shown as plain data (three tables and the lines under them); rich draws it
+on a terminal, and table_plain.py writes the same characters without rich where there is no colour
+(a pipe, a file), which saves its import and its layout time.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +11,73 @@ from ..analysis.report import Report
 from ..symbolic.display import decimal, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
 from .roofline_text import device_line, time_cells
+from .table_plain import Line, Table
 from .view import Column
 from .view import build as build_view
 
 _FORMAT = {"text": str, "shape": shape, "count": human, "approx": human, "ratio": decimal, "seconds": seconds}
+_DIM, _WARNING = "dim", "yellow"
 
 
 def _cell(column: Column, value) -> str:
     return "" if value is None else _FORMAT[column.kind](value)
 
 
-def build(report: Report) -> list:
-    """Rich renderables for a report (imported lazily: rich is only loaded for this format)."""
-    from rich.table import Table
-    from rich.text import Text
-
+def document(report: Report) -> tuple[list, list[bool]]:
+    """The tables and lines shown, in order, and which rows of the layer table are parts (dimmed)."""
     view = build_view(report)
     title = view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else "")
-    layers = Table(title=title, title_justify="left", header_style="bold")
-    for column in view.columns:
-        layers.add_column(column.title, justify="right" if column.right else "left", no_wrap=True)
+    rows = []
     for row in view.rows:
         cells = [_cell(c, row.cells.get(c.key)) for c in view.columns]
         if row.part:
-            cells = [Text(f"  {cell}", style="dim") if c.key == "op" else Text(cell, style="dim") if cell
-                     else cell for c, cell in zip(view.columns, cells, strict=True)]
-        layers.add_row(*cells)
-    totals = Table(title="network totals", title_justify="left", header_style="bold")
-    totals.add_column("version")
-    totals.add_column("params", justify="right")
-    totals.add_column("mult-adds", justify="right")
-    totals.add_column("exact mult-adds", justify="right")
-    for title in time_cells(view, 0)[0]:
-        totals.add_column(title, justify="right")
-    for i, (label, cost) in enumerate(view.totals):
-        totals.add_row(label, human(cost.params), human(cost.macs), grouped(cost.macs),
-                       *time_cells(view, i)[1])
-    kinds = Table(title="by kind", title_justify="left", header_style="bold")
-    for col in ("kind", "mult-adds", "% mult-adds", "params", "% params"):
-        kinds.add_column(col, justify="left" if col == "kind" else "right")
-    for k in view.kinds:
-        kinds.add_row(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
+            cells = [f"  {cell}" if c.key == "op" else cell
+                     for c, cell in zip(view.columns, cells, strict=True)]
+        rows.append(cells)
+    layers = Table(title, tuple(c.title for c in view.columns), tuple(c.right for c in view.columns), rows)
+    extra = time_cells(view, 0)[0]
+    totals = Table("network totals", ("version", "params", "mult-adds", "exact mult-adds", *extra),
+                   (False, True, True, True, *(True,) * len(extra)),
+                   [(label, human(cost.params), human(cost.macs), grouped(cost.macs), *time_cells(view, i)[1])
+                    for i, (label, cost) in enumerate(view.totals)], wrap=True)
+    kinds = Table("by kind", ("kind", "mult-adds", "% mult-adds", "params", "% params"),
+                  (False, True, True, True, True),
+                  [(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
+                   for k in view.kinds], wrap=True)
     out: list = [layers, totals, kinds]
     if view.roofline is not None:
-        out.insert(0, Text(device_line(view.roofline), style="dim"))
+        out.insert(0, Line(device_line(view.roofline), _DIM))
     if view.counters:
-        out.append(Text("not in mult-adds: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
-                        style="dim"))
+        out.append(Line("not in mult-adds: " + ", ".join(f"{name} {human(v)}" for name, v in view.counters),
+                        _DIM))
     for w in view.warnings:
-        out.append(Text(f"warning: {w}", style="yellow"))
+        out.append(Line(f"warning: {w}", _WARNING))
+    return out, [row.part for row in view.rows]
+
+
+def build(report: Report) -> list:
+    """Rich renderables for a report (imported lazily: rich is only loaded for this format)."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    items, parts = document(report)
+    out: list = []
+    for item in items:
+        if isinstance(item, Line):
+            out.append(Text(item.text, style=item.style))
+            continue
+        table = RichTable(title=item.title, title_justify="left", header_style="bold")
+        for header, right in zip(item.headers, item.right, strict=True):
+            if item.wrap:
+                table.add_column(header, justify="right" if right else "left")
+            else:
+                table.add_column(header, justify="right" if right else "left", no_wrap=True)
+        for i, cells in enumerate(item.rows):
+            if item.wrap or not parts[i]:
+                table.add_row(*cells)
+                continue
+            table.add_row(*[(Text(cell, style="dim") if cell else cell) for cell in cells])
+        out.append(table)
     return out
 
 
@@ -62,9 +85,15 @@ WIDTH = 160  # columns when the output is not a terminal (a file, a pipe); 200 w
 
 
 def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    width = options.width or (WIDTH + 40 if report.roofline is not None else WIDTH)  # 4 more columns
+    if not options.color:
+        from . import table_plain
+
+        text = table_plain.render(document(report)[0], width)
+        if text is not None:
+            return text
     from rich.console import Console
 
-    width = options.width or (WIDTH + 40 if report.roofline is not None else WIDTH)  # 4 more columns
     console = Console(width=width, record=True, force_terminal=options.color,
                       color_system="standard" if options.color else None, highlight=False, soft_wrap=False)
     with console.capture() as cap:

@@ -1,0 +1,202 @@
+"""An ONNX model file -> a validated Spec, the same a layer file gives: layers of convcost's kinds
+named after the graph's nodes, the input's dynamic dims as vars. Nothing after the Spec changes.
+
+Only the graph and the initializers' dims are read: weights are never loaded, and a model whose
+external-data file is missing costs what its graph costs (docs/onnx.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import ConvcostError, LimitExceeded, Location, shown
+from ..layerfile.model import INPUT, Spec, Unsupported
+from ..limits import DEFAULT_LIMITS, Limits
+from .consts import Const
+from .convert import Converter, Data, Opaque, initializer_const
+from .dims import network_input
+from .graph import DEFAULT_DOMAINS, describe_unknown, label, op_key, order, readers, unknown_operators
+from .ops import HANDLERS
+from .proto import BudgetExceeded, read_model
+from .records import (
+    BFLOAT16,
+    BOOL,
+    DOUBLE,
+    FLOAT,
+    FLOAT16,
+    INT8,
+    INT16,
+    INT32,
+    INT64,
+    UINT8,
+    UINT16,
+    UINT32,
+    UINT64,
+    Graph,
+    Model,
+    Tensor,
+)
+from .wire import WireError
+
+_ELEMENT_BYTES = {FLOAT: 4, DOUBLE: 8, FLOAT16: 2, BFLOAT16: 2, INT8: 1, UINT8: 1, BOOL: 1, INT16: 2,
+                  UINT16: 2, INT32: 4, UINT32: 4, INT64: 8, UINT64: 8}
+
+
+def is_onnx(source: str) -> bool:
+    """Whether `source` names an ONNX model: a `.onnx` file, or a file whose first byte is 0x08 (the
+    tag of ModelProto's ir_version, which every exporter writes first; no layer file starts so)."""
+    if source.lower().endswith(".onnx"):
+        return True
+    try:
+        with open(source, "rb") as f:
+            return f.read(1) == b"\x08"
+    except OSError:
+        return False
+
+
+def load(path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
+         limits: Limits = DEFAULT_LIMITS, allow_unsupported: bool = False,
+         defaults_only: bool = False) -> Spec:
+    """The Spec of the ONNX model at `path`. `overrides` (--set) and `symbolic` (--symbolic) give the
+    input's dynamic dims; `allow_unsupported` counts unknown operators as zero instead of refusing
+    the model; `defaults_only` (for `convcost import`) keeps every dynamic dim a symbol."""
+    model = _read(path, limits)
+    try:
+        return _spec(model, path, overrides or {}, tuple(symbolic), limits, allow_unsupported, defaults_only)
+    finally:
+        model.source.close()
+
+
+def _read(path: str, limits: Limits) -> Model:
+    where = Location(path)
+    try:
+        return read_model(path, max_records=limits.onnx_records)
+    except BudgetExceeded as err:
+        raise LimitExceeded(f"the model holds {err.message}", where,
+                            "raise it with --limit onnx_records=N if this is intended") from None
+    except WireError as err:
+        raise ConvcostError(f"not a valid ONNX model: {err.message} at byte {err.offset}", where,
+                            "the file is truncated or corrupt, or it is not an ONNX model") from None
+    except ValueError as err:  # larger than protobuf's 2 GiB
+        raise ConvcostError(str(err), where) from None
+    except OSError as err:
+        raise ConvcostError(f"cannot read {shown(path)}: {err.strerror or err}", where) from None
+
+
+def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple, limits: Limits,
+          allow_unsupported: bool, defaults_only: bool) -> Spec:
+    graph = model.graph
+    if graph is None or not graph.nodes:
+        raise ConvcostError("the model holds no graph" if graph is None else "the graph has no nodes",
+                            Location(path), "is this an ONNX model file?")
+    inp = network_input(graph, path, overrides, symbolic, limits, defaults_only)
+    constants = {t.name: initializer_const(t) for t in graph.initializers}
+    for t in graph.initializers:
+        _check_tensor(t, path)
+    for s in graph.sparse_initializers:
+        constants[s.name] = Const(tuple(s.dims), "other", None, None, s.name)
+    nodes = graph.nodes
+    sequence = order(graph, path, constants, (v.name for v in graph.inputs if v.name not in constants))
+    unknown = unknown_operators(graph, HANDLERS)
+    if unknown and not allow_unsupported:
+        kinds = len(unknown)
+        raise ConvcostError(
+            f"{kinds} operator{'s' if kinds > 1 else ''} convcost does not know: "
+            f"{describe_unknown(graph, unknown)}",
+            Location(path, unknown[min(unknown, key=lambda k: unknown[k][0])][0] + 1),
+            "--allow-unsupported counts them as zero and lists them in the report; docs/onnx.md lists the "
+            "operators convcost reads")
+    cv = Converter(graph, path, limits, inp.batch)
+    cv.readers = readers(graph)
+    cv.consumer = _single_readers(graph, cv.readers)
+    cv.values.update(constants)
+    cv.values[inp.name] = Data(INPUT, (inp.batch, *inp.shape))
+    cv.shapes[INPUT] = inp.shape
+    skipped: dict[str, tuple[list[str], list[str]]] = {}  # operator -> (node names, layer names)
+    for i in sequence:
+        node = nodes[i]
+        cv.node, cv.index = node, i
+        if node.domain not in DEFAULT_DOMAINS or node.op_type not in HANDLERS:
+            names, layers = skipped.setdefault(op_key(node), ([], []))
+            names.append(node.name or f"#{i + 1}")
+            before = len(cv.layers)
+            _zero(cv, graph)
+            layers.extend(layer.name for layer in cv.layers[before:])
+            continue
+        HANDLERS[node.op_type](cv)
+        for k, out in enumerate(node.outputs):
+            if out and out not in cv.values and cv.readers.get(out):
+                raise cv.unsupported(f"reading its output {k + 1}")
+    if not cv.layers:
+        raise ConvcostError("the graph has no layer convcost counts (no operator on the input)",
+                            Location(path))
+    unsupported = tuple(Unsupported(op, tuple(names), tuple(layers))
+                        for op, (names, layers) in skipped.items())
+    name = os.path.splitext(os.path.basename(path))[0] or "model"
+    producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
+    description = f"ONNX model{f' from {producer}' if producer else ''}, {len(nodes)} nodes"
+    return Spec(name, path, inp.shape, Location(path), inp.vars, tuple(cv.layers), (), description[:200],
+                limits, unsupported)
+
+
+def _single_readers(graph: Graph, counts: dict[str, int]) -> dict:
+    out = {}
+    for node in graph.nodes:
+        for name in node.inputs:
+            if name and counts.get(name) == 1:
+                out[name] = node
+    return out
+
+
+def _zero(cv: Converter, graph: Graph) -> None:
+    """An unknown operator counted as zero: an identity on its first feature map (its other outputs,
+    and the outputs of one that reads constants only, are unknown from here on)."""
+    node = cv.node
+    first = next((v for n in node.inputs if n and isinstance(v := cv.values.get(n), Data)), None)
+    for out in node.outputs:
+        if out:
+            cv.values[out] = Opaque(label(node, cv.index))
+    if first is None or not node.outputs or not node.outputs[0]:
+        return
+    declared = _declared_shape(graph, node.outputs[0])
+    if declared is not None and (len(declared) != len(first.shape) or any(
+            isinstance(d, int) and isinstance(s, int) and d != s
+            for d, s in zip(declared[1:], first.shape[1:], strict=True))):
+        raise cv.fail(f"it is counted as zero (--allow-unsupported) but changes the shape "
+                      f"{list(first.shape)} to {list(declared)}; convcost cannot go on past it")
+    if first.view:
+        raise cv.unsupported("an unknown operator on a reshaped view")
+    cv.put(cv.emit("identity", [first], {}))
+
+
+def _declared_shape(graph: Graph, name: str) -> tuple | None:
+    for info in (*graph.value_infos, *graph.outputs):
+        if info.name == name and info.shape is not None:
+            return info.shape
+    return None
+
+
+def _check_tensor(t: Tensor, path: str) -> None:
+    """An initializer's dims and the size of its data agree (its bytes are never read)."""
+    where = Location(path)
+    if any(d < 0 for d in t.dims):
+        raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {list(t.dims)}", where)
+    count = t.element_count
+    size = _ELEMENT_BYTES.get(t.data_type)
+    if t.is_external:
+        length = dict(t.external_data).get("length")
+        if size is not None and length is not None and length.strip().isdigit() and len(length) < 30 \
+                and int(length) != count * size:
+            raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements, but its external data "
+                                f"is {length} bytes", where, "the file is corrupt")
+        return
+    if t.raw_data is not None:
+        if size is not None and t.raw_data[1] != count * size:
+            raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements ({list(t.dims)}) but "
+                                f"holds {t.raw_data[1]} bytes", where, "the file is truncated or corrupt")
+    elif not t.has_typed_data and count > 0:
+        raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements ({list(t.dims)}) but holds "
+                            "no data, neither in the file nor in an external file", where,
+                            "the file is corrupt")
