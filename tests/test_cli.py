@@ -127,7 +127,7 @@ def test_zoo_lists_builtins(runner):
 
 def test_every_command_has_help(runner):
     names = main.list_commands(None)
-    assert names == ["analyze", "check", "devices", "prove", "zoo"]
+    assert names == ["analyze", "check", "devices", "import", "prove", "zoo"]
     listing = run(runner, "--help").stdout
     for name in names:
         command = main.get_command(None, name)

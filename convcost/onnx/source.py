@@ -8,6 +8,7 @@ external-data file is missing costs what its graph costs (docs/onnx.md).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -50,9 +51,11 @@ def is_onnx(source: str) -> bool:
     if source.lower().endswith(".onnx"):
         return True
     try:
+        if not stat.S_ISREG(os.stat(source).st_mode):
+            return False  # never open a named pipe or a device just to look (open would wait for a writer)
         with open(source, "rb") as f:
             return f.read(1) == b"\x08"
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -72,6 +75,8 @@ def load(path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequen
 def _read(path: str, limits: Limits) -> Model:
     where = Location(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or device: open() could wait for ever
+            raise ConvcostError(f"{shown(path)} is not a regular file", where, "give the path of a .onnx file")
         return read_model(path, max_records=limits.onnx_records)
     except BudgetExceeded as err:
         raise LimitExceeded(f"the model holds {err.message}", where,
