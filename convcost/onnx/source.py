@@ -76,7 +76,8 @@ def _read(path: str, limits: Limits) -> Model:
     where = Location(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or device: open() could wait for ever
-            raise ConvcostError(f"{shown(path)} is not a regular file", where, "give the path of a .onnx file")
+            raise ConvcostError(f"{shown(path)} is not a regular file", where,
+                                "give the path of a .onnx file")
         return read_model(path, max_records=limits.onnx_records)
     except BudgetExceeded as err:
         raise LimitExceeded(f"the model holds {err.message}", where,
@@ -130,7 +131,13 @@ def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple
             _zero(cv, graph)
             layers.extend(layer.name for layer in cv.layers[before:])
             continue
-        HANDLERS[node.op_type](cv)
+        try:
+            HANDLERS[node.op_type](cv)
+        except ConvcostError as err:  # a budget hit deep in the arithmetic: name the node
+            if err.location is None:
+                err.message = f"{label(node, i)}: {err.message}"
+                err.location = cv.loc
+            raise
         for k, out in enumerate(node.outputs):
             if out and out not in cv.values and cv.readers.get(out):
                 raise cv.unsupported(f"reading its output {k + 1}")
