@@ -24,9 +24,10 @@ import pytest
 
 import convcost
 
-PYTHON = os.environ.get("CONVCOST_TORCH_PYTHON") or (
-    sys.executable if importlib.util.find_spec("torch") and importlib.util.find_spec("torchvision") else None)
-pytestmark = pytest.mark.skipif(PYTHON is None, reason="needs torch and torchvision (or CONVCOST_TORCH_PYTHON)")
+HAS_TORCH = importlib.util.find_spec("torch") and importlib.util.find_spec("torchvision")
+PYTHON = os.environ.get("CONVCOST_TORCH_PYTHON") or (sys.executable if HAS_TORCH else None)
+pytestmark = pytest.mark.skipif(PYTHON is None,
+                                reason="needs torch and torchvision (or CONVCOST_TORCH_PYTHON)")
 
 MODELS = ("squeezenet1_1", "shufflenet_v2_x0_5", "mnasnet0_75", "regnet_x_400mf", "googlenet")
 RESOLUTIONS = (224, 160, 131)
