@@ -120,6 +120,8 @@ def _row(bar: str, cells: Sequence[str], widths: list[int], right: tuple[bool, .
     parts = []
     for text, w, r in zip(cells, widths, right, strict=True):
         inner = w - 2
+        if r:
+            text = text.rstrip()  # rich strips a right-justified cell first (not a left-justified one)
         if len(text) > inner:
             text = text[:inner - 1] + "…"
         parts.append(" " + (text.rjust(inner) if r else text.ljust(inner)) + " ")
