@@ -529,3 +529,11 @@ def test_an_unknown_op_whose_value_is_needed_stops_the_run(build):
     path = build([node("Shape", ["x"], "s"), node("NonZero", ["s"], "nz"), node("Reshape", ["x", "nz"], "y")])
     with pytest.raises(ConvcostError, match="counted as zero.*value is unknown and needed"):
         convcost.analyze(path, allow_unsupported=True)
+
+
+def test_a_channels_last_input_transposed_at_once_is_read_as_nchw(build):
+    """tf2onnx without --inputs-as-nchw: the Keras input [N, H, W, C] goes through one Transpose."""
+    path = build([node("Transpose", ["x"], "t", perm=[0, 3, 1, 2]), node("Conv", ["t", "w"], "y")],
+                 [weight("w", 4, 3, 3, 3)], shape=(1, 16, 12, 3))
+    r = convcost.analyze(path)
+    assert r.input == (3, 16, 12) and kinds(r) == ["conv"] and r.layers[0].output == (4, 14, 10)

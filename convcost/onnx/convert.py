@@ -80,6 +80,7 @@ class Converter:
         self.index = 0
         self.made: dict[str, str] = {}  # layer name -> the tensor it was made for
         self.consumer: dict[str, Node] = {}  # tensor -> the node reading it, for tensors read once
+        self.nhwc_input = ""  # the input tensor when it is channels-last and only read by Transposes to NCHW
 
     # -- messages ---------------------------------------------------------------------------------
 

@@ -417,8 +417,8 @@ def unsqueeze(cv: Converter) -> None:
 def transpose(cv: Converter) -> None:
     x = cv.data(0)
     perm = tuple(cv.attr_ints("perm") or reversed(range(len(x.shape))))
-    if perm == tuple(range(len(x.shape))):
-        cv.put(x)
+    if perm == tuple(range(len(x.shape))) or (cv.node.inputs[0] == cv.nhwc_input and perm == (0, 3, 1, 2)):
+        cv.put(x)  # nothing moves, or the channels-last input already read as [N, C, H, W] (source.py)
     elif x.view and x.view[0] == "grouped" and perm == (0, 2, 1, 3, 4):
         cv.put(Data(x.layer, tuple(x.shape[p] for p in perm), ("shuffled", x.view[1], x.view[2])))
     else:

@@ -118,8 +118,12 @@ def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple
     cv.readers = readers(graph)
     cv.consumer = _single_readers(graph, cv.readers)
     cv.values.update(constants)
-    cv.values[inp.name] = Data(INPUT, (inp.batch, *inp.shape))
-    cv.shapes[INPUT] = inp.shape
+    shape = inp.shape
+    if _channels_last(graph, inp.name, shape):  # TensorFlow's NHWC input, transposed to NCHW at once
+        shape = (shape[2], shape[0], shape[1])
+        cv.nhwc_input = inp.name
+    cv.values[inp.name] = Data(INPUT, (inp.batch, *shape))
+    cv.shapes[INPUT] = shape
     skipped: dict[str, tuple[list[str], list[str]]] = {}  # operator -> (node names, layer names)
     for i in sequence:
         node = nodes[i]
@@ -149,8 +153,23 @@ def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple
     name = os.path.splitext(os.path.basename(path))[0] or "model"
     producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
     description = f"ONNX model{f' from {producer}' if producer else ''}, {len(nodes)} nodes"
-    return Spec(name, path, inp.shape, Location(path), inp.vars, tuple(cv.layers), (), description[:200],
+    return Spec(name, path, shape, Location(path), inp.vars, tuple(cv.layers), (), description[:200],
                 limits, unsupported)
+
+
+def _channels_last(graph: Graph, name: str, shape: tuple) -> bool:
+    """Whether the input is [N, H, W, C] and every node reading it is Transpose(perm=[0, 3, 1, 2]),
+    as tf2onnx writes a Keras model without --inputs-as-nchw: then the input is read as [N, C, H, W]
+    and those Transposes are no-ops (docs/onnx.md)."""
+    readers = [n for n in graph.nodes if name in n.inputs]
+    if len(shape) != 3 or not readers:
+        return False
+    for n in readers:
+        perm = n.attribute("perm")
+        if n.op_type != "Transpose" or n.domain not in DEFAULT_DOMAINS or perm is None \
+                or tuple(perm.ints) != (0, 3, 1, 2):
+            return False
+    return True
 
 
 def _single_readers(graph: Graph, counts: dict[str, int]) -> dict:
