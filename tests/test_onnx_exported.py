@@ -93,3 +93,21 @@ def test_import_round_trip(tmp_path, name):
            [(y.name, y.kind, y.inputs, dict(y.attrs)) for y in b.layers]
     ra, rb = convcost.analyze(a), convcost.analyze(b)
     assert (ra.totals, ra.by_kind, ra.warnings) == (rb.totals, rb.by_kind, rb.warnings)
+
+
+GRAPH_ONLY = sorted(n for n in FILES if n.endswith("_graphonly.onnx"))
+
+
+@pytest.mark.parametrize("name", GRAPH_ONLY)
+def test_the_reader_decodes_what_onnx_decodes(name):
+    """convcost's reader against onnx's own parser, field by field, on real exported graphs."""
+    import onnx
+    from onnx_normalize import o_model, r_model
+
+    from convcost.onnx import read_model
+
+    ours = read_model(FOLDER / name)
+    try:
+        assert r_model(ours) == o_model(onnx.load(FOLDER / name, load_external_data=False))
+    finally:
+        ours.source.close()
