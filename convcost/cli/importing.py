@@ -24,12 +24,12 @@ def import_(source: str, network: dict, output: str | None) -> None:
       convcost import mobilenet_v2_dynamic.onnx --set height=224 --set width=224 -o mbv2.yaml
       convcost import model.onnx --allow-unsupported -o model.yaml
     """
-    from ..errors import ConvcostError
+    from ..errors import ConvcostError, shown
     from ..layerfile.writer import write
     from ..onnx.source import is_onnx, load
 
     if not is_onnx(source):
-        raise ConvcostError(f"{source!r} is not an ONNX model",
+        raise ConvcostError(f"{shown(source)} is not an ONNX model",
                             hint="convcost import reads .onnx files; a layer file or built-in is already one")
     spec = load(source, network["set"], network["symbolic"], network["limits"],
                 network.get("allow_unsupported", False), defaults_only=True)

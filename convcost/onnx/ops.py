@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
+from ..errors import shown
 from ..symbolic import arith
 from . import folding
 from .consts import Const, FoldError, broadcast_dims, slice_range
@@ -48,7 +49,7 @@ def _padding(cv: Converter, kernel: tuple, strides: tuple, dilations: tuple):
     if auto == "VALID":
         return (0, 0)
     if auto not in ("NOTSET", ""):
-        raise cv.fail(f"unknown auto_pad {auto!r}")
+        raise cv.fail(f"unknown auto_pad {shown(auto)}")
     top, left, bottom, right = cv.attr_ints("pads", (0, 0, 0, 0), 4, 0)
     return (top if top == bottom else (top, bottom), left if left == right else (left, right))
 
@@ -484,7 +485,7 @@ def pad(cv: Converter) -> None:
     _image(cv, x, "a Pad")
     mode = cv.attr_str("mode", "constant")
     if mode not in _PAD_MODES:
-        raise cv.unsupported(f"Pad mode {mode!r}")
+        raise cv.unsupported(f"Pad mode {shown(mode)}")
     pads = cv.attr_ints("pads") or cv.attr_ints("paddings")
     value = cv.attr_float("value", 0.0)
     if pads is None:
@@ -525,7 +526,7 @@ def resize(cv: Converter) -> None:
     _image(cv, x, f"a {cv.node.op_type}")
     mode = cv.attr_str("mode", "nearest")
     if mode not in _RESIZE_MODES:
-        raise cv.unsupported(f"{cv.node.op_type} mode {mode!r}")
+        raise cv.unsupported(f"{cv.node.op_type} mode {shown(mode)}")
     if cv.attr_str("keep_aspect_ratio_policy", "stretch") != "stretch":
         raise cv.unsupported("a Resize that keeps the aspect ratio")
     scales = sizes = None

@@ -43,6 +43,11 @@ for _t in (INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16):
 _FLOATING = (FLOAT, DOUBLE, FLOAT16, BFLOAT16)
 
 
+def _shown(name: str) -> str:
+    """A tensor name for a message: quoted, and cut (a hostile file may name it with megabytes)."""
+    return repr(name) if len(name) <= 60 else repr(name[:60]) + f"... ({len(name)} characters)"
+
+
 def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
     """The elements of ``tensor`` in row-major order (see the module docstring for their types).
 
@@ -50,7 +55,7 @@ def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
     the data type; packed and unpacked encodings of typed fields are both accepted.  Raises
     :class:`TensorValueError` if the tensor is external, has more than ``limit`` elements, has an
     unsupported type (string, complex, 4-bit, float8) or a payload that disagrees with its dims."""
-    what = f"tensor {tensor.name!r}" if tensor.name else "unnamed tensor"
+    what = f"tensor {_shown(tensor.name)}" if tensor.name else "unnamed tensor"
     if tensor.is_external:
         raise TensorValueError(f"{what}: values are stored in an external file and are not read")
     if any(d < 0 for d in tensor.dims):
