@@ -19,7 +19,7 @@ def load(source: str, set: Mapping[str, Any] | None = None, symbolic: Sequence[s
     """A layer file, a built-in network by name, or an ONNX model (a `.onnx` file), as a validated
     Spec. `allow_unsupported` counts an ONNX model's unknown operators as zero (no effect on layer
     files, which have no unknown kinds to allow)."""
-    from .onnx.source import is_onnx
+    from .onnx import is_onnx
 
     if is_onnx(source):
         from .onnx.source import load as load_onnx

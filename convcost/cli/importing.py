@@ -26,7 +26,8 @@ def import_(source: str, network: dict, output: str | None) -> None:
     """
     from ..errors import ConvcostError, shown
     from ..layerfile.writer import write
-    from ..onnx.source import is_onnx, load
+    from ..onnx import is_onnx
+    from ..onnx.source import load
 
     if not is_onnx(source):
         raise ConvcostError(f"{shown(source)} is not an ONNX model",

@@ -45,20 +45,6 @@ _ELEMENT_BYTES = {FLOAT: 4, DOUBLE: 8, FLOAT16: 2, BFLOAT16: 2, INT8: 1, UINT8: 
                   UINT16: 2, INT32: 4, UINT32: 4, INT64: 8, UINT64: 8}
 
 
-def is_onnx(source: str) -> bool:
-    """Whether `source` names an ONNX model: a `.onnx` file, or a file whose first byte is 0x08 (the
-    tag of ModelProto's ir_version, which every exporter writes first; no layer file starts so)."""
-    if source.lower().endswith(".onnx"):
-        return True
-    try:
-        if not stat.S_ISREG(os.stat(source).st_mode):
-            return False  # never open a named pipe or a device just to look (open would wait for a writer)
-        with open(source, "rb") as f:
-            return f.read(1) == b"\x08"
-    except (OSError, ValueError):
-        return False
-
-
 def load(path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
          limits: Limits = DEFAULT_LIMITS, allow_unsupported: bool = False,
          defaults_only: bool = False) -> Spec:
