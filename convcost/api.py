@@ -5,8 +5,9 @@
     568740352
 
 Every function takes a layer file path, a built-in network's name (`convcost zoo`) or an ONNX model
-(a `.onnx` file, docs/onnx.md); `analyze` and `check` also take a Spec from `load`. Errors a caller can cause raise ConvcostError (with a location
-and a hint), as in the CLI. Heavy modules (sympy, the checks) are imported when first needed.
+(a `.onnx` file, docs/onnx.md); `analyze` and `check` also take a Spec from `load`. Errors a caller
+can cause raise ConvcostError (with a location and a hint), as in the CLI. Heavy modules (sympy, the
+checks) are imported when first needed.
 """
 
 from __future__ import annotations

@@ -98,8 +98,9 @@ def build_report(spec: Spec, done: Propagated) -> Report:
 
 def unsupported_warnings(spec: Spec) -> tuple[str, ...]:
     """The operators of an imported model counted as zero (--allow-unsupported), one line each."""
-    return tuple(f"operator {u.op_type} counted as zero (--allow-unsupported): {u.count} node"
-                 f"{'s' if u.count > 1 else ''} ({listing(u.nodes, 10)})" for u in spec.unsupported)
+    return tuple(f"operator {u.op_type[:60]} counted as zero (--allow-unsupported): {u.count} node"
+                 f"{'s' if u.count > 1 else ''} ({listing([n[:60] for n in u.nodes], 10)})"
+                 for u in spec.unsupported)
 
 
 def by_kind(rows: Sequence[LayerReport], totals: Totals, at: Mapping | None = None) -> tuple[KindShare, ...]:

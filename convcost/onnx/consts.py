@@ -67,6 +67,12 @@ class Const(NamedTuple):
         return count(self.dims)
 
 
+def dims_text(values: Sequence) -> str:
+    """A shape or list for a message, cut after a few entries (a hostile file may give 100,000 dims)."""
+    shown = ", ".join(str(v)[:60] for v in list(values[:8]))
+    return f"[{shown}]" if len(values) <= 8 else f"[{shown}, ... ({len(values)} in all)]"
+
+
 def count(dims: Sequence[int]) -> int:
     n = 1
     for d in dims:
@@ -233,7 +239,7 @@ def broadcast_dims(a: Sequence, b: Sequence) -> tuple:
         elif y == 1 or arith.equal(x, y) is True:
             out.append(x)
         else:
-            raise FoldError(f"shapes {list(a)} and {list(b)} do not broadcast")
+            raise FoldError(f"shapes {dims_text(a)} and {dims_text(b)} do not broadcast")
     return tuple(out)
 
 

@@ -20,7 +20,7 @@ from ..layers.records import REQUIRED, LayerError
 from ..layers.registry import get_rules
 from ..limits import Limits
 from ..symbolic import arith
-from .consts import Budget, Const, FoldError, dtype_of
+from .consts import Budget, Const, FoldError, dims_text, dtype_of
 from .graph import label
 from .records import ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_STRING, Graph, Node, TensorValueError
 from .wire import WireError
@@ -265,7 +265,7 @@ class Converter:
                                 "raise it with --limit layers=N if this is intended")
         for d in inputs:
             if d.view:
-                raise self.unsupported(f"a {kind} of a reshaped view {list(d.shape)}",
+                raise self.unsupported(f"a {kind} of a reshaped view {dims_text(d.shape)}",
                                        "a Reshape to 5 dims is read only as part of a channel shuffle "
                                        "(Reshape, Transpose, Reshape)")
         attrs = self.attrs(kind, given)
@@ -296,7 +296,7 @@ class Converter:
     def per_sample(self, shape: tuple) -> tuple:
         """An ONNX shape without its batch, which must be the graph's."""
         if not shape or arith.equal(shape[0], self.batch) is not True:
-            raise self.unsupported(f"a result of shape {list(shape)}, whose first dim is not the batch "
+            raise self.unsupported(f"a result of shape {dims_text(shape)}, whose first dim is not the batch "
                                    f"({self.batch})")
         return tuple(shape[1:])
 

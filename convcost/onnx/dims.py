@@ -19,6 +19,7 @@ from ..errors import ConvcostError, Location, did_you_mean, listing, shown
 from ..layerfile.model import Var
 from ..limits import Limits
 from ..symbolic import arith
+from .consts import dims_text
 from .records import Graph, ValueInfo
 
 _RESERVED = frozenset(("input", "repeat_input", "block_input", "floor", "ceil", "round", "min", "max", "abs",
@@ -69,7 +70,8 @@ def network_input(graph: Graph, path: str, overrides: Mapping[str, Any], symboli
                             "export with a fixed input shape, or name its dynamic axes")
     if len(info.shape) not in _AXES:
         raise ConvcostError(f"the graph input {shown(info.name)} has {len(info.shape)} dims "
-                            f"{list(info.shape)}; convcost reads images [batch, channels, height, width] "
+                            f"{dims_text(info.shape)}; convcost reads images "
+                            "[batch, channels, height, width] "
                             "(or feature vectors [batch, features])", where)
     batch_dim, *dims = info.shape
     axes = _AXES[len(info.shape)]

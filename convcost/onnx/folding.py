@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from ..symbolic import arith
 from . import consts as c
-from .consts import BINARY, COMPARISONS, INTEGER, UNARY, Const, FoldError
+from .consts import BINARY, COMPARISONS, INTEGER, UNARY, Const, FoldError, dims_text
 from .convert import Converter, Data, fold_failure, initializer_const
 from .records import ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_TENSOR
 
@@ -32,7 +32,7 @@ def _values(cv: Converter, i: int, what: str) -> Const:
 def _numbers(cv: Converter, values: tuple, what: str) -> tuple:
     for v in values:
         if not arith.is_number(v) or arith.is_integer(v) is not True:
-            raise cv.fail(f"the {what} {list(values)} must be integers known without the dynamic dims",
+            raise cv.fail(f"the {what} {dims_text(values)} must be integers known without the dynamic dims",
                           "give the dynamic dims numbers with --set")
     return tuple(int(v) for v in values)
 
@@ -63,7 +63,7 @@ def _exact(cv: Converter, f: float):
 def constant_of_shape(cv: Converter) -> None:
     dims = _numbers(cv, cv.ints(0, "shape"), "shape")
     if any(d < 0 for d in dims):
-        raise cv.fail(f"negative dim in {list(dims)}")
+        raise cv.fail(f"negative dim in {dims_text(dims)}")
     value = cv.node.attribute("value")
     fill, dtype = 0, c.FLOATING
     if value is not None and value.t is not None:
@@ -155,26 +155,27 @@ def reshape_target(cv: Converter, dims: tuple, target: tuple, allowzero: bool) -
     for k, t in enumerate(target):
         if type(t) is int and t == 0 and not allowzero:
             if k >= len(dims):
-                raise cv.fail(f"Reshape target {list(target)} copies dim {k} of a rank-{len(dims)} input")
+                raise cv.fail(f"Reshape target {dims_text(target)} copies dim {k} of a rank-{len(dims)} "
+                              "input")
             out.append(dims[k])
         else:
             out.append(t)
     unknown = [k for k, t in enumerate(out) if type(t) is int and t == -1]
     if len(unknown) > 1:
-        raise cv.fail(f"Reshape target {list(target)} has more than one -1")
+        raise cv.fail(f"Reshape target {dims_text(target)} has more than one -1")
     for t in out:
         if type(t) is int and t < -1:
-            raise cv.fail(f"Reshape target {list(target)} has a negative size")
+            raise cv.fail(f"Reshape target {dims_text(target)} has a negative size")
     if unknown:
         known = arith.product(*(t for t in out if not (type(t) is int and t == -1)))
         if arith.is_zero(known) is True:
-            raise cv.fail(f"Reshape target {list(target)} infers -1 from a zero size")
+            raise cv.fail(f"Reshape target {dims_text(target)} infers -1 from a zero size")
         inferred = arith.div(arith.product(*dims), known)
         if arith.is_integer(inferred) is False:
-            raise cv.fail(f"Reshape of {list(dims)} to {list(target)}: the sizes do not divide")
+            raise cv.fail(f"Reshape of {dims_text(dims)} to {dims_text(target)}: the sizes do not divide")
         out[unknown[0]] = inferred
     elif arith.equal(arith.product(*out), arith.product(*dims)) is False:
-        raise cv.fail(f"Reshape of {list(dims)} ({arith.product(*dims)} elements) to {list(out)}")
+        raise cv.fail(f"Reshape of {dims_text(dims)} ({arith.product(*dims)} elements) to {dims_text(out)}")
     return tuple(out)
 
 
@@ -221,7 +222,7 @@ def slice_spec(cv: Converter, rank: int) -> list[tuple]:
         raise cv.fail("Slice's starts, ends, axes and steps differ in length")
     seen = [_axis(cv, a, rank) for a in axes]
     if len(set(seen)) != len(seen):
-        raise cv.fail(f"Slice names an axis twice: {list(axes)}")
+        raise cv.fail(f"Slice names an axis twice: {dims_text(axes)}")
     return list(zip(seen, starts, ends, steps, strict=True))
 
 
@@ -340,7 +341,7 @@ def tile(cv: Converter) -> None:
     x = _values(cv, 0, "input")
     repeats = _numbers(cv, cv.ints(1, "repeats"), "repeats")
     if len(repeats) != len(x.dims) or any(r < 0 for r in repeats):
-        raise cv.fail(f"Tile repeats {list(repeats)} do not fit dims {list(x.dims)}")
+        raise cv.fail(f"Tile repeats {dims_text(repeats)} do not fit dims {dims_text(x.dims)}")
     cv.put(c.tile(x, repeats, cv.budget))
 
 
@@ -348,7 +349,7 @@ def transpose(cv: Converter) -> None:
     x = cv.const(0, "input")
     perm = cv.attr_ints("perm") or tuple(reversed(range(len(x.dims))))
     if sorted(perm) != list(range(len(x.dims))):
-        raise cv.fail(f"perm {list(perm)} is not a permutation of {len(x.dims)} axes")
+        raise cv.fail(f"perm {dims_text(perm)} is not a permutation of {len(x.dims)} axes")
     if x.values is None and x.tensor is not None and x.size <= 4096:
         x = x._replace(values=cv.read(x, "input"))
     cv.put(c.transpose(x, perm, cv.budget))

@@ -17,6 +17,11 @@ DEFAULT_DOMAINS = ("", "ai.onnx")
 NAMES_SHOWN = 10  # node names listed per unknown operator
 
 
+def short(name: str, limit: int = 60) -> str:
+    """A name for a list in a message, cut (a hostile file may use megabytes for one)."""
+    return name if len(name) <= limit else f"{name[:limit]}... ({len(name)} characters)"
+
+
 def label(node: Node, index: int) -> str:
     """How messages name a node: its name, or its number when it has none."""
     what = shown(node.name) if node.name else f"#{index + 1}"
@@ -84,7 +89,7 @@ def _kahn(nodes: Sequence[Node], defined: dict[str, int], path: str) -> list[int
                 ready.append(k)
     if len(out) != len(nodes):
         stuck = [i for i in range(len(nodes)) if waiting[i] > 0]
-        names = [nodes[i].name or f"#{i + 1}" for i in stuck]
+        names = [short(nodes[i].name) or f"#{i + 1}" for i in stuck]
         raise ConvcostError(f"the graph has a cycle: nodes {listing(names, 8)} wait for each other",
                             Location(path, stuck[0] + 1),
                             "an ONNX graph must be acyclic; re-export the model")
@@ -118,7 +123,7 @@ def describe_unknown(graph: Graph, found: dict[str, list[int]]) -> str:
     """'Erf (2 nodes: a, b), com.x.Foo (1 node: c)', every operator listed, most frequent first."""
     parts = []
     for key, indices in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        names = [graph.nodes[i].name or f"#{i + 1}" for i in indices]
+        names = [short(graph.nodes[i].name) or f"#{i + 1}" for i in indices]
         nodes = "node" if len(names) == 1 else "nodes"
         parts.append(f"{shown(key, 60)[1:-1]} ({len(names)} {nodes}: {listing(names, NAMES_SHOWN)})")
     return ", ".join(parts)

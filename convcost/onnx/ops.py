@@ -16,7 +16,7 @@ from fractions import Fraction
 from ..errors import shown
 from ..symbolic import arith
 from . import folding
-from .consts import Const, FoldError, broadcast_dims, slice_range
+from .consts import Const, FoldError, broadcast_dims, dims_text, slice_range
 from .convert import Converter, Data, Fused
 from .folding import reshape_target, slice_spec, squeezed, unsqueezed
 
@@ -26,7 +26,7 @@ BIG_END = 2**62  # a Slice end at least this big means "to the end" (exporters w
 
 def _image(cv: Converter, x: Data, what: str) -> None:
     if len(x.shape) != 4:
-        raise cv.unsupported(f"{what} on a rank-{len(x.shape)} input {list(x.shape)}",
+        raise cv.unsupported(f"{what} on a rank-{len(x.shape)} input {dims_text(x.shape)}",
                              "convcost reads 2-D operators on images [N, C, H, W]")
 
 
@@ -63,7 +63,7 @@ def _bias(cv: Converter, i: int, n: int, shapes: tuple[tuple, ...]) -> bool:
     if b.size == 0:
         return False
     if tuple(b.dims) not in shapes:
-        raise cv.fail(f"the bias has dims {list(b.dims)}; {n} values were expected")
+        raise cv.fail(f"the bias has dims {dims_text(b.dims)}; {n} values were expected")
     return True
 
 
@@ -72,18 +72,18 @@ def conv(cv: Converter) -> None:
     _image(cv, x, "a Conv")
     w = cv.const(1, "weight")
     if len(w.dims) != 4 or any(d < 1 for d in w.dims):
-        raise cv.fail(f"the weight has dims {list(w.dims)}; [N, C/group, kH, kW] was expected")
+        raise cv.fail(f"the weight has dims {dims_text(w.dims)}; [N, C/group, kH, kW] was expected")
     n, per_group, kh, kw = w.dims
     group = cv.attr_int("group", 1, 1)
     c = _channels(cv, x)
     if per_group * group != c:
-        raise cv.fail(f"the weight {list(w.dims)} with group {group} reads {per_group * group} channels; "
-                      f"the input has {c}")
+        raise cv.fail(f"the weight {dims_text(w.dims)} with group {group} reads {per_group * group} "
+                      f"channels; the input has {c}")
     if n % group:
         raise cv.fail(f"group {group} does not divide the {n} output channels")
     kernel = cv.attr_ints("kernel_shape", (kh, kw), 2, 1)
     if tuple(kernel) != (kh, kw):
-        raise cv.fail(f"kernel_shape {list(kernel)} differs from the weight's {[kh, kw]}")
+        raise cv.fail(f"kernel_shape {dims_text(kernel)} differs from the weight's {[kh, kw]}")
     strides = cv.attr_ints("strides", (1, 1), 2, 1)
     dilations = cv.attr_ints("dilations", (1, 1), 2, 1)
     padding = _padding(cv, (kh, kw), strides, dilations)
@@ -97,11 +97,11 @@ def conv_transpose(cv: Converter) -> None:
     _image(cv, x, "a ConvTranspose")
     w = cv.const(1, "weight")
     if len(w.dims) != 4 or any(d < 1 for d in w.dims):
-        raise cv.fail(f"the weight has dims {list(w.dims)}; [C, N/group, kH, kW] was expected")
+        raise cv.fail(f"the weight has dims {dims_text(w.dims)}; [C, N/group, kH, kW] was expected")
     c, per_group, kh, kw = w.dims
     group = cv.attr_int("group", 1, 1)
     if c != _channels(cv, x) or c % group:
-        raise cv.fail(f"the weight {list(w.dims)} with group {group} does not fit {x.shape[1]} input "
+        raise cv.fail(f"the weight {dims_text(w.dims)} with group {group} does not fit {x.shape[1]} input "
                       "channels")
     n = per_group * group
     strides = cv.attr_ints("strides", (1, 1), 2, 1)
@@ -133,7 +133,7 @@ def conv_transpose(cv: Converter) -> None:
 
 def _features(cv: Converter, x: Data, k: int) -> None:
     if len(x.shape) != 2:
-        raise cv.unsupported(f"a {cv.node.op_type} of a rank-{len(x.shape)} input {list(x.shape)}",
+        raise cv.unsupported(f"a {cv.node.op_type} of a rank-{len(x.shape)} input {dims_text(x.shape)}",
                              "convcost reads fully connected layers on [N, features] (after Flatten)")
     if arith.equal(x.shape[1], k) is False:
         raise cv.fail(f"the weight expects {k} input features; the input has {x.shape[1]}",
@@ -148,7 +148,7 @@ def gemm(cv: Converter) -> None:
         raise cv.unsupported("a Gemm with transA")
     w = cv.const(1, "weight")
     if len(w.dims) != 2:
-        raise cv.fail(f"the weight has dims {list(w.dims)}")
+        raise cv.fail(f"the weight has dims {dims_text(w.dims)}")
     k, n = reversed(w.dims) if cv.attr_int("transB", 0) else w.dims
     _features(cv, x, k)
     bias = _bias(cv, 2, n, ((n,), (1, n)))
@@ -161,7 +161,7 @@ def matmul(cv: Converter) -> None:
         raise cv.unsupported("a MatMul that is not a feature vector times a constant weight",
                              "convcost reads MatMul with a constant weight as a fully connected layer")
     if len(w.dims) != 2:
-        raise cv.fail(f"the weight has dims {list(w.dims)}")
+        raise cv.fail(f"the weight has dims {dims_text(w.dims)}")
     k, n = w.dims
     _features(cv, x, k)
     cv.put(cv.emit("fc", [x], {"out": n, "bias": False}))
@@ -175,7 +175,7 @@ def batch_norm(cv: Converter) -> None:
     for i, what in enumerate(("scale", "bias", "mean", "variance"), 1):
         t = cv.const(i, what)
         if tuple(t.dims) != (c,):
-            raise cv.fail(f"the {what} has dims {list(t.dims)}; [{c}] was expected")
+            raise cv.fail(f"the {what} has dims {dims_text(t.dims)}; [{c}] was expected")
     cv.only_outputs(1, "the running statistics of training mode")
     cv.put(cv.emit("bn", [x], {"affine": True}))
 
@@ -240,7 +240,8 @@ def _same_shape(cv: Converter, x: Data, k: Const) -> None:
     except FoldError as err:
         raise cv.fail(err.message) from None
     if not _equal_dims(out, x.shape):
-        raise cv.unsupported(f"a constant of dims {list(k.dims)} that widens a feature map {list(x.shape)}")
+        raise cv.unsupported(f"a constant of dims {dims_text(k.dims)} that widens a feature map "
+                             f"{dims_text(x.shape)}")
 
 
 def _fold_bias(cv: Converter, x: Data, k: Const) -> bool:
@@ -325,7 +326,7 @@ def split(cv: Converter) -> None:
         size = -(-c // parts)
         sizes = [size] * (parts - 1) + [c - size * (parts - 1)]
     if len(sizes) != outputs or sum(sizes) != c or any(s < 0 for s in sizes):
-        raise cv.fail(f"split sizes {list(sizes)} do not cut {c} channels into {outputs} outputs")
+        raise cv.fail(f"split sizes {dims_text(sizes)} do not cut {c} channels into {outputs} outputs")
     start = 0
     for k, s in enumerate(sizes):
         if s:
@@ -365,7 +366,7 @@ def _to_shape(cv: Converter, x: Data, dims: tuple) -> None:
                 arith.equal(a, b) is True for a, b in zip(dims, original, strict=True)):
             cv.put(cv.emit("channel_shuffle", [Data(x.layer, original)], {"groups": g}))
             return
-        raise cv.unsupported(f"a Reshape of a reshaped view {list(x.shape)}",
+        raise cv.unsupported(f"a Reshape of a reshaped view {dims_text(x.shape)}",
                              "a Reshape to 5 dims is read only as part of a channel shuffle "
                              "(Reshape, Transpose, Reshape)")
     if _equal_dims(dims, x.shape):
@@ -379,12 +380,12 @@ def _to_shape(cv: Converter, x: Data, dims: tuple) -> None:
     per = cv.per_sample(dims)
     if len(per) == 1 and len(x.shape) == 4:
         if arith.equal(per[0], arith.product(*x.shape[1:])) is False:
-            raise cv.fail(f"reshape of {list(x.shape)} to {list(dims)}")
+            raise cv.fail(f"reshape of {dims_text(x.shape)} to {dims_text(dims)}")
         cv.put(cv.emit("flatten", [x], {}))
     elif len(per) in (1, 3):
         cv.put(cv.emit("reshape", [x], {"shape": per}))
     else:
-        raise cv.unsupported(f"a feature map reshaped to {list(dims)}",
+        raise cv.unsupported(f"a feature map reshaped to {dims_text(dims)}",
                              "convcost's feature maps are [N, C, H, W] or [N, features]")
 
 
@@ -423,7 +424,7 @@ def transpose(cv: Converter) -> None:
     elif x.view and x.view[0] == "grouped" and perm == (0, 2, 1, 3, 4):
         cv.put(Data(x.layer, tuple(x.shape[p] for p in perm), ("shuffled", x.view[1], x.view[2])))
     else:
-        raise cv.unsupported(f"a Transpose {list(perm)} of a feature map",
+        raise cv.unsupported(f"a Transpose {dims_text(perm)} of a feature map",
                              "convcost reads Transpose only inside a channel shuffle "
                              "(Reshape, Transpose, Reshape)")
 
@@ -447,7 +448,7 @@ def reduce_pool(kind: str) -> Handler:
         _image(cv, x, f"a {cv.node.op_type}")
         axes = folding._axes(cv, "axes")
         if axes is None or {a % 4 for a in axes} != {2, 3}:
-            raise cv.unsupported(f"a {cv.node.op_type} over axes {list(axes or ())}",
+            raise cv.unsupported(f"a {cv.node.op_type} over axes {dims_text(axes or ())}",
                                  "convcost reads it over height and width only (global pooling)")
         pooled = cv.emit(kind, [x], {"global": True})
         cv.put(pooled if cv.attr_int("keepdims", 1) else cv.emit("flatten", [pooled], {}, ".flatten"))
@@ -505,7 +506,7 @@ def pad(cv: Converter) -> None:
     if n0 or c0 or n1 or c1:
         raise cv.unsupported("padding the batch or the channels")
     if min(pads) < 0:
-        raise cv.unsupported(f"negative pads {list(pads)} (a crop)")
+        raise cv.unsupported(f"negative pads {dims_text(pads)} (a crop)")
     if isinstance(value, float):
         if value - value != 0:
             raise cv.fail(f"non-finite pad value {value}")
@@ -557,7 +558,7 @@ def resize(cv: Converter) -> None:
     m = _RESIZE_MODES[mode]
     if sizes is not None:
         if any(arith.equal(a, b) is not True for a, b in zip(given[:2], x.shape[:2], strict=True)):
-            raise cv.unsupported(f"a resize of the batch or the channels (sizes {list(given)})")
+            raise cv.unsupported(f"a resize of the batch or the channels (sizes {dims_text(given)})")
         size = tuple(given[2:])
     else:
         exact = []

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import ConvcostError, LimitExceeded, Location, shown
 from ..layerfile.model import INPUT, Spec, Unsupported
 from ..limits import DEFAULT_LIMITS, Limits
-from .consts import Const
+from .consts import Const, dims_text
 from .convert import Converter, Data, Opaque, initializer_const
 from .dims import network_input
 from .graph import DEFAULT_DOMAINS, describe_unknown, label, op_key, order, readers, unknown_operators
@@ -182,7 +182,7 @@ def _zero(cv: Converter, graph: Graph) -> None:
             isinstance(d, int) and isinstance(s, int) and d != s
             for d, s in zip(declared[1:], first.shape[1:], strict=True))):
         raise cv.fail(f"it is counted as zero (--allow-unsupported) but changes the shape "
-                      f"{list(first.shape)} to {list(declared)}; convcost cannot go on past it")
+                      f"{dims_text(first.shape)} to {dims_text(declared)}; convcost cannot go on past it")
     if first.view:
         raise cv.unsupported("an unknown operator on a reshaped view")
     cv.put(cv.emit("identity", [first], {}))
@@ -199,7 +199,7 @@ def _check_tensor(t: Tensor, path: str) -> None:
     """An initializer's dims and the size of its data agree (its bytes are never read)."""
     where = Location(path)
     if any(d < 0 for d in t.dims):
-        raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {list(t.dims)}", where)
+        raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {dims_text(t.dims)}", where)
     count = t.element_count
     size = _ELEMENT_BYTES.get(t.data_type)
     if t.is_external:
@@ -211,9 +211,10 @@ def _check_tensor(t: Tensor, path: str) -> None:
         return
     if t.raw_data is not None:
         if size is not None and t.raw_data[1] != count * size:
-            raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements ({list(t.dims)}) but "
-                                f"holds {t.raw_data[1]} bytes", where, "the file is truncated or corrupt")
+            raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements "
+                                f"({dims_text(t.dims)}) but holds {t.raw_data[1]} bytes", where,
+                                "the file is truncated or corrupt")
     elif not t.has_typed_data and count > 0:
-        raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements ({list(t.dims)}) but holds "
-                            "no data, neither in the file nor in an external file", where,
+        raise ConvcostError(f"initializer {shown(t.name)} claims {count} elements ({dims_text(t.dims)}) "
+                            "but holds no data, neither in the file nor in an external file", where,
                             "the file is corrupt")

@@ -43,6 +43,11 @@ for _t in (INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16):
 _FLOATING = (FLOAT, DOUBLE, FLOAT16, BFLOAT16)
 
 
+def _dims(dims) -> str:
+    head = ", ".join(map(str, dims[:8]))
+    return f"[{head}]" if len(dims) <= 8 else f"[{head}, ... ({len(dims)} dims)]"
+
+
 def _shown(name: str) -> str:
     """A tensor name for a message: quoted, and cut (a hostile file may name it with megabytes)."""
     return repr(name) if len(name) <= 60 else repr(name[:60]) + f"... ({len(name)} characters)"
@@ -59,7 +64,7 @@ def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
     if tensor.is_external:
         raise TensorValueError(f"{what}: values are stored in an external file and are not read")
     if any(d < 0 for d in tensor.dims):
-        raise TensorValueError(f"{what}: negative dimension in {list(tensor.dims)}")
+        raise TensorValueError(f"{what}: negative dimension in {_dims(tensor.dims)}")
     count = tensor.element_count
     if count > limit:
         raise TensorValueError(f"{what}: {count} elements exceed the limit of {limit} for reading values")
@@ -71,7 +76,7 @@ def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
     else:
         items = _from_typed(tensor, dtype, count, what)
     if len(items) != count:
-        raise TensorValueError(f"{what}: {len(items)} elements stored but dims {list(tensor.dims)} "
+        raise TensorValueError(f"{what}: {len(items)} elements stored but dims {_dims(tensor.dims)} "
                                f"need {count}")
     return _exact(items, dtype)
 
@@ -81,7 +86,7 @@ def _from_raw(tensor: Tensor, dtype: int, count: int, what: str) -> tuple:
     code = _RAW[dtype]
     size = struct.calcsize("<" + code)
     if length != count * size:
-        raise TensorValueError(f"{what}: raw_data has {length} bytes but dims {list(tensor.dims)} "
+        raise TensorValueError(f"{what}: raw_data has {length} bytes but dims {_dims(tensor.dims)} "
                                f"need {count * size}")
     return struct.unpack_from(f"<{count}{code}", tensor.source.buf, offset)
 
@@ -103,18 +108,18 @@ def _from_typed(tensor: Tensor, dtype: int, count: int, what: str) -> list:
                 code, width_wire = ("f", I32) if want == _FLOAT_DATA else ("d", I64)
                 if wire in (LEN, width_wire):
                     if (b - a) // (4 if code == "f" else 8) > room:
-                        raise TensorValueError(f"{what}: more elements stored than dims {list(tensor.dims)} "
+                        raise TensorValueError(f"{what}: more elements stored than dims {_dims(tensor.dims)} "
                                                f"hold ({count})")
                     out.extend(packed_fixed(buf, a, b, code))
             elif wire == LEN:
                 if b - a > 10 * room:
-                    raise TensorValueError(f"{what}: more elements stored than dims {list(tensor.dims)} "
+                    raise TensorValueError(f"{what}: more elements stored than dims {_dims(tensor.dims)} "
                                            f"hold ({count})")
                 out.extend(packed_varints(buf, a, b))
             elif wire == VARINT:
                 out.append(a)
             if len(out) > count:
-                raise TensorValueError(f"{what}: more elements stored than dims {list(tensor.dims)} "
+                raise TensorValueError(f"{what}: more elements stored than dims {_dims(tensor.dims)} "
                                        f"hold ({count})")
     # Varints arrive unsigned; give them their declared signedness.
     if want == _INT64_DATA:
