@@ -54,15 +54,15 @@ def test_analyze_check_prove_on_an_onnx_model(tmp_path):
     assert doc["totals"]["params"] == 224 + 16 + 72 + 64 + 64 + 90
     assert doc["totals"]["macs"] == 216 * 256 + 72 * 256 + 64 * 256 + 64 + 80
     layers = {layer["name"]: layer for layer in doc["layers"]}
-    assert layers["block/dw"]["pair"] == ["block/dw", "block/pw"]
-    assert layers["block/se/gate"]["kind"] == "hsigmoid" and layers["stem/act"]["kind"] == "relu6"
-    assert layers["up"]["output"] == [8, 32, 32] and layers["block/dw"]["line"] == 4  # the node's number
+    assert layers["/block/dw"]["pair"] == ["/block/dw", "/block/pw"]
+    assert layers["/block/se/gate"]["kind"] == "hsigmoid" and layers["/stem/act"]["kind"] == "relu6"
+    assert layers["/up"]["output"] == [8, 32, 32] and layers["/block/dw"]["line"] == 4  # the node's number
     assert "unsupported" not in doc
     table = invoke("analyze", path).stdout
-    assert "block/dw" in table and "as separable" in table
+    assert "/block/dw" in table and "as separable" in table
     assert invoke("check", path, "--max-macs", "100k").exit_code == 0
     assert invoke("check", path, "--max-macs", "10k").exit_code == 1
-    proof = invoke("prove", path, "--layer", "block/dw", "-f", "json")
+    proof = invoke("prove", path, "--layer", "/block/dw", "-f", "json")
     assert proof.exit_code == 0 and json.loads(proof.stdout)["verified"] is True
 
 
@@ -79,7 +79,7 @@ def test_dynamic_model_needs_set_or_symbolic(tmp_path):
     sym = json.loads(invoke("analyze", path, "--symbolic", "height,width", "-f", "json").stdout)
     assert sym["symbolic"] == ["height", "width"] and "height" in str(sym["totals"]["macs"])
     assert invoke("check", path, *size, "--max-macs", "100k").exit_code == 0
-    proof = invoke("prove", path, "--set", "height=64", "--set", "width=64", "--layer", "block/dw")
+    proof = invoke("prove", path, "--set", "height=64", "--set", "width=64", "--layer", "/block/dw")
     assert proof.exit_code == 0
 
 
@@ -176,7 +176,7 @@ def test_an_onnx_file_is_recognised_by_its_first_byte_too(tmp_path):
     renamed = tmp_path / "model.pb"
     os.rename(path, renamed)
     doc = json.loads(invoke("analyze", str(renamed), "-f", "json").stdout)
-    assert doc["layers"][0]["name"] == "stem/Conv"
+    assert doc["layers"][0]["name"] == "/stem/Conv"
 
 
 def test_numeric_onnx_run_imports_neither_sympy_nor_yaml_nor_rich(tmp_path):

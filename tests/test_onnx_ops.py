@@ -395,8 +395,12 @@ def test_layer_names_come_from_node_names(build):
                   node("Relu", ["d"], "y", name="odd name: with spaces")],
                  [weight("w", 4, 3, 1, 1)])
     names = [layer.name for layer in convcost.analyze(path).layers]
-    assert names == ["features/features.0/Conv", "features/features.0/Relu", "features/features.0/Relu_2",
+    assert names == ["/features/features.0/Conv", "/features/features.0/Relu", "/features/features.0/Relu_2",
                      "Relu_4", "odd_name__with_spaces"]
+    from convcost.onnx.convert import layer_name
+
+    assert [layer_name(n) for n in ("onnx::Conv 3", ".hidden", "/./x", "//", "-")] == [
+        "onnx__Conv_3", "hidden", "/x", "", ""]
 
 
 def test_errors_point_at_the_node_by_number_and_name(build):

@@ -62,3 +62,16 @@ def test_eltwise_and_clip_may_sit_inside_a_separable_pair():
 def test_bicubic_upsample():
     report = analyze_text("input: [3, 8, 8]\nlayers:\n  - upsample: {scale: 2, mode: bicubic}\n")
     assert report.layers[0].output == (3, 16, 16) and report.layers[0].macs == 0
+
+
+def test_layer_names_may_start_with_a_slash_as_onnx_node_names_do():
+    report = analyze_text("""
+        input: [3, 8, 8]
+        layers:
+          - relu: {name: "/features/act"}
+          - sigmoid: {name: "/head/gate", from: input}
+          - add: {from: ["/features/act", "/head/gate"]}
+        """)
+    assert [layer.name for layer in report.layers] == ["/features/act", "/head/gate", "add_1"]
+    with pytest.raises(ConvcostError, match="invalid layer name '/-x'"):
+        analyze_text("input: [3, 8, 8]\nlayers:\n  - relu: {name: /-x}\n")

@@ -55,11 +55,12 @@ class Opaque(NamedTuple):
 
 
 def layer_name(raw: str) -> str:
-    """A node name as a layer name of layer files: `/features/conv0/Conv` -> `features/conv0/Conv`
-    (characters outside letters, digits, `_ . / -` become `_`; a leading `/` or `.` is dropped)."""
-    name = _NOT_NAME.sub("_", raw)
-    name = name.lstrip("./-")
-    return name[:_NAME_CHARS]
+    """A node name as a layer name of layer files: `/features/conv0/Conv` stays as it is; characters
+    outside letters, digits and `_ . / -` become `_`, and a `.` or `-` (or `/.`) starting it is dropped."""
+    name = _NOT_NAME.sub("_", raw)[:_NAME_CHARS]
+    slashes = len(name) - len(name.lstrip("/"))
+    rest = name[slashes:].lstrip("./-")
+    return name[:slashes] + rest if rest else ""
 
 
 class Converter:
