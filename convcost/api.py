@@ -4,10 +4,11 @@
     >>> convcost.analyze("mobilenet_v1").totals.macs
     568740352
 
-Every function takes a layer file path or a built-in network's name (`convcost zoo`); `analyze`,
-`check` and `compare` also take a Spec from `load`. Arguments are checked here, as the CLI checks its
-options (convcost/arguments.py, docs/api.md): errors a caller can cause raise ConvcostError (with a
-location and a hint). Heavy modules (sympy, the checks) are imported when first needed.
+Every function takes a layer file path, a built-in network's name (`convcost zoo`) or an ONNX model
+(a `.onnx` file, docs/onnx.md); `analyze`, `check` and `compare` also take a Spec from `load`.
+Arguments are checked here, as the CLI checks its options (convcost/arguments.py, docs/api.md): errors
+a caller can cause raise ConvcostError (with a location and a hint). Heavy modules (sympy, the checks)
+are imported when first needed.
 """
 
 from __future__ import annotations
@@ -38,17 +39,19 @@ Source = str | os.PathLike
 
 @exact_int_text()
 def load(source: Source, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
-         limits: Limits | None = None) -> Spec:
-    """Load and validate a layer file (or a built-in network by name) into a Spec.
+         limits: Limits | None = None, *, allow_unsupported: bool = False) -> Spec:
+    """Load and validate a layer file, a built-in network by name, or an ONNX model (`.onnx`) into
+    a Spec.
 
     `set` overrides vars (values are numbers or expression strings such as "0.75" or "3/4");
-    `symbolic` names vars to keep as sympy symbols.
+    `symbolic` names vars to keep as sympy symbols (an ONNX model's dynamic dims are its vars).
+    `allow_unsupported` counts an ONNX model's unknown operators as zero (docs/onnx.md).
     """
     from .sources import load as load_source
 
     limits = args.limits(limits)
     return load_source(args.source(source, spec=False), args.overrides(set, limits), args.symbols(symbolic),
-                       limits)
+                       limits, args.flag(allow_unsupported, "allow_unsupported"))
 
 
 def _spec_alone(source: str | Spec, set: Mapping[str, Any], symbolic: Sequence[str]) -> None:
@@ -59,7 +62,8 @@ def _spec_alone(source: str | Spec, set: Mapping[str, Any], symbolic: Sequence[s
 @exact_int_text()
 def analyze(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
             limits: Limits | None = None, *, convention: str = "paper", dtype: str = "fp32",
-            device: str | Device | None = None, fuse: bool = False) -> Report:
+            device: str | Device | None = None, fuse: bool = False,
+            allow_unsupported: bool = False) -> Report:
     """Analyze a layer file, a built-in network name, or an already loaded Spec into a Report.
 
     `convention` names how mult-adds and parameters are counted (docs/conventions.md): "paper"
@@ -94,7 +98,8 @@ def analyze(source: Source | Spec, set: Mapping[str, Any] | None = None, symboli
     if isinstance(source, Spec):
         report = analyze_spec(source, dtype)
     else:
-        report = analyze_spec(load(source, set, symbolic, limits), dtype)._replace(source=source)
+        report = analyze_spec(load(source, set, symbolic, limits, allow_unsupported=allow_unsupported),
+                              dtype)._replace(source=source)
     if device is not None:
         from .analysis.roofline import with_roofline
         from .devices import Device, load_device
@@ -113,7 +118,7 @@ def analyze(source: Source | Spec, set: Mapping[str, Any] | None = None, symboli
 def check(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False, convention: str = "paper") -> CheckReport:
+          strict: bool = False, convention: str = "paper", allow_unsupported: bool = False) -> CheckReport:
     """Check a network's shapes, budgets and expectations; return the findings as data.
 
     `max_macs` / `max_params` are budgets for the whole network (ints or SI texts such as "600M");
@@ -133,12 +138,14 @@ def check(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic:
     return run(source, set, symbolic, limits, max_macs=args.count(max_macs, "max_macs", limits),
                max_params=args.count(max_params, "max_params", limits),
                min_saving=args.ratio(min_saving, "min_saving", limits), strict=args.flag(strict, "strict"),
-               convention=args.text(convention, "convention"))
+               convention=args.text(convention, "convention"),
+               allow_unsupported=args.flag(allow_unsupported, "allow_unsupported"))
 
 
 @exact_int_text()
 def compare(source: Source | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] | str = (),
-            limits: Limits | None = None, *, conventions: Sequence[str] | None = None) -> Comparison:
+            limits: Limits | None = None, *, conventions: Sequence[str] | None = None,
+            allow_unsupported: bool = False) -> Comparison:
     """Every counting convention (or those named) side by side on one network: each total, its
     parameters, and the terms that make it differ from the paper's count (`convcost compare`).
 
@@ -149,7 +156,7 @@ def compare(source: Source | Spec, set: Mapping[str, Any] | None = None, symboli
 
     if conventions is not None:
         conventions = [args.text(c, "conventions") for c in args.symbols(conventions)]
-    return run(analyze(source, set, symbolic, limits), conventions)
+    return run(analyze(source, set, symbolic, limits, allow_unsupported=allow_unsupported), conventions)
 
 
 @exact_int_text()
@@ -188,7 +195,7 @@ def _axes(grid: Mapping[str, Any], what: str, limits: Limits) -> list:
 
 @exact_int_text()
 def sweep(source: Source, grid: Mapping[str, Any], set: Mapping[str, Any] | None = None,
-          limits: Limits | None = None) -> Sweep:
+          limits: Limits | None = None, *, allow_unsupported: bool = False) -> Sweep:
     """The network's totals at every configuration of the cross product of `grid` (var -> values, a
     list or a text such as "1/32:1:1/32"), the other vars from `set`: one row per configuration,
     exactly what `analyze` gives it, or its error (docs/design-space.md).
@@ -202,14 +209,15 @@ def sweep(source: Source, grid: Mapping[str, Any], set: Mapping[str, Any] | None
 
     limits = args.limits(limits)
     source = args.source(source, spec=False)
-    return run(builder(source, limits)[1], _axes(grid, "grid", limits), args.overrides(set, limits), source,
-               limits)
+    build = builder(source, limits, args.flag(allow_unsupported, "allow_unsupported"))[1]
+    return run(build, _axes(grid, "grid", limits), args.overrides(set, limits), source, limits)
 
 
 @exact_int_text()
 def solve(source: Source, vary: Mapping[str, Any], *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, set: Mapping[str, Any] | None = None,
-          limits: Limits | None = None, closed_form: bool = True) -> Solution:
+          limits: Limits | None = None, closed_form: bool = True,
+          allow_unsupported: bool = False) -> Solution:
     """The largest value of the one var of `vary` (var -> grid values) meeting the budgets, and the
     next value up; with several vars, the Pareto frontier. With one var and `closed_form`, also the
     bound in closed form where the cost is a polynomial in the var (a symbolic analysis: sympy).
@@ -228,7 +236,7 @@ def solve(source: Source, vary: Mapping[str, Any], *, max_macs: Value | str | No
     budgets = {key: count(args.count(value, f"max_{key}", limits), f"max_{key}", limits=limits)
                for key, value in (("macs", max_macs), ("params", max_params)) if value is not None}
     set = args.overrides(set, limits)
-    build = builder(source, limits)[1]
+    build = builder(source, limits, args.flag(allow_unsupported, "allow_unsupported"))[1]
     solution = run(build, axes, budgets, set, source, limits)
     if args.flag(closed_form, "closed_form") and len(axes) == 1:
         from .analysis.closed_form import closed_form as derive

@@ -26,6 +26,8 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
     exponent: int = 1_024  # largest exponent allowed in `**`
     degree: int = 16  # polynomial degree of a symbolic value (sympy's cancel is slow on high degrees)
     configurations: int = 1_000_000  # configurations of one `convcost sweep` or `solve` grid
+    onnx_records: int = 500_000  # protobuf records decoded from an ONNX file (nodes, attributes, dims, ...)
+    onnx_values: int = 1_000_000  # elements of the constants an ONNX graph's shape arithmetic reads or makes
 
     @classmethod
     def names(cls) -> list[str]:
@@ -48,7 +50,8 @@ class Limits(NamedTuple):  # immutable and hashable (expressions are cached per 
 CEILINGS = {
     "file_bytes": 1 << 30, "yaml_nodes": 100_000_000, "yaml_depth": 100_000, "layers": 10_000_000,
     "expr_chars": 10_000_000, "expr_nodes": 1_000_000, "expr_total": 1_000_000_000, "int_bits": 1 << 24,
-    "exponent": 1 << 24, "degree": 10_000, "configurations": 100_000_000,
+    "exponent": 1 << 24, "degree": 10_000, "configurations": 100_000_000, "onnx_records": 50_000_000,
+    "onnx_values": 100_000_000,
 }
 CEILING = 10**12
 

@@ -132,7 +132,7 @@ def test_zoo_lists_builtins(runner):
 
 def test_every_command_has_help(runner):
     names = main.list_commands(None)
-    assert names == ["analyze", "check", "compare", "devices", "prove", "solve", "sweep", "zoo"]
+    assert names == ["analyze", "check", "compare", "devices", "import", "prove", "solve", "sweep", "zoo"]
     listing = run(runner, "--help").stdout
     for name in names:
         command = main.get_command(None, name)

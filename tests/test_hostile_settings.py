@@ -32,6 +32,8 @@ LEGAL = [
     ("maxpool: {kernel: 2, padding: 1}", None),
     ("maxpool: {kernel: 1, padding: 0}", None),
     ("avgpool: {kernel: 3, padding: same}", None),  # convcost's own: ceil(H / stride)
+    ("maxpool: {kernel: 2, padding: [0, 1, 0, 1]}", None),  # asymmetric (ONNX): each side < the window
+    ("maxpool: {kernel: 3, padding: [2, 0, 0, 2]}", None),
 ]
 ILLEGAL = [
     ("avgpool: {kernel: 3, padding: 2}", "avgpool padding 2 along the height is more than half the window: "
@@ -61,6 +63,18 @@ def test_pooling_padding_over_half_the_window_is_a_located_error(tmp_path, layer
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{path}:4:5: error: layer ") and message in first, first
     assert "pad should be at most half of effective kernel size" in result.stderr  # PyTorch's words
+
+
+@pytest.mark.parametrize("layer,message", [
+    ("maxpool: {kernel: 2, padding: [0, 2, 0, 0]}", "maxpool padding 2 along the height is not smaller than "
+                                                    "the window (2 for kernel 2 and dilation 1)"),
+    ("avgpool: {kernel: 3, padding: [0, 0, 3, 1]}", "avgpool padding 3 along the width"),
+])
+def test_asymmetric_pooling_padding_as_large_as_the_window_is_a_located_error(tmp_path, layer, message):
+    path, result = run(tmp_path, layer)
+    assert result.exit_code == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:4:5: error: layer ") and message in first, first
 
 
 @pytest.mark.parametrize("p", ["0", "1", "0.5", "'1/3'", "0.0"])

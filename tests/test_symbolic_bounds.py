@@ -285,3 +285,51 @@ def test_suggestions_among_20000_long_layer_names_stay_fast(tmp_path):
     result, seconds = run("analyze", str(path), "--limit", "layers=20001")
     assert result.returncode == 2 and "did you mean 'l" in result.stderr
     assert seconds < 20
+
+
+def _bounded_expressions():
+    """Sums, products, floors and ceilings of a positive integer symbol and rational constants."""
+    import sympy
+    from hypothesis import strategies as st
+
+    res = sympy.Symbol("res", positive=True, integer=True)
+    consts = st.fractions(min_value=-40, max_value=40, max_denominator=32).map(sympy.Rational)
+    leaves = st.one_of(st.just(res), consts)
+
+    def extend(inner):
+        return st.one_of(st.tuples(inner, inner).map(lambda t: t[0] + t[1]),
+                         st.tuples(inner, inner).map(lambda t: t[0] * t[1]),
+                         inner.map(sympy.floor), inner.map(sympy.ceiling),
+                         st.tuples(inner, inner).map(lambda t: sympy.Max(*t)),
+                         st.tuples(inner, inner).map(lambda t: sympy.Min(*t)),
+                         inner.map(lambda x: x ** 2))
+
+    return res, st.recursive(leaves, extend, max_leaves=8)
+
+
+_RES, _EXPRESSIONS = _bounded_expressions()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_EXPRESSIONS)
+def test_the_structural_lower_bound_is_never_above_the_value(x):
+    from convcost.symbolic import arith
+
+    low = arith._lower(x, 0)
+    if low is None:
+        return
+    for value in (1, 2, 3, 7, 31, 32, 33, 224, 1001):
+        assert Fraction(str(x.subs(_RES, value))) >= low, (x, value, low)
+
+
+def test_at_most_sees_a_stage_of_densenet():
+    import sympy
+
+    from convcost.symbolic import arith
+
+    f = sympy.floor(_RES / 32 - sympy.Rational(29, 32))
+    small, big = 8 * (f + 1) * (544 * f + 544), 12 * (f + 1) * (512 * f + 512)
+    assert arith.at_most(small, big) is True  # 1792·(f + 1)² >= 0, f >= -1 because res >= 1
+    assert arith.at_most(big, small) is None  # equal at res = 1..28 (f = -1): never False
+    assert arith.at_most(_RES, _RES + 1) is True and arith.at_most(_RES + 1, _RES) is False
+    assert arith.at_most(3, 4) is True and arith.at_most(4, 3) is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from ..errors import listing
 from ..layerfile.model import Spec
 from ..layers.records import COUNTERS, Cost
 from ..layers.registry import get_rules
@@ -116,8 +117,17 @@ def build_report(spec: Spec, done: Propagated) -> Report:
               for n in undecided) + tuple(
             f"layer {n!r}: depthwise convolution not followed by a pointwise one (through bn, activations, "
             "dropout or a squeeze-and-excitation), so it is not a separable pair; the standard total keeps "
-            "it as written" for n in sorted(unpaired_depthwise(done, pairs), key=position.__getitem__)),
+            "it as written" for n in sorted(unpaired_depthwise(done, pairs), key=position.__getitem__))
+        + unsupported_warnings(spec),
+        unsupported=spec.unsupported,
     )
+
+
+def unsupported_warnings(spec: Spec) -> tuple[str, ...]:
+    """The operators of an imported model counted as zero (--allow-unsupported), one line each."""
+    return tuple(f"operator {u.op_type[:60]} counted as zero (--allow-unsupported): {u.count} node"
+                 f"{'s' if u.count > 1 else ''} ({listing([n[:60] for n in u.nodes], 10)})"
+                 for u in spec.unsupported)
 
 
 def by_kind(rows: Sequence[LayerReport], totals: Totals, at: Mapping | None = None) -> tuple[KindShare, ...]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Location
+from ..layerfile.model import Unsupported
 from ..layers.records import ConvGeometry, Cost, Part
 from ..symbolic.arith import Value, product
 
@@ -144,6 +145,7 @@ class Report(NamedTuple):
     # The counting convention of `params`, `macs` and the alternatives (docs/conventions.md). Under
     # any but "paper", convcost.conventions.apply has re-counted them and `by_kind` groups all layers.
     convention: str = "paper"
+    unsupported: tuple[Unsupported, ...] = ()  # an ONNX model's operators counted as zero (docs/onnx.md)
 
     def layer(self, name: str) -> LayerReport:
         for layer in self.layers:

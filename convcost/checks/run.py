@@ -30,7 +30,8 @@ from .targets import WORDS, all_targets, evaluate, network_location
 def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
           limits: Limits | None = None, *, max_macs: Value | str | None = None,
           max_params: Value | str | None = None, min_saving: Value | str | None = None,
-          strict: bool = False, convention: str = DEFAULT) -> CheckReport:
+          strict: bool = False, convention: str = DEFAULT,
+          allow_unsupported: bool = False) -> CheckReport:
     """Every check of a network, as data (the public entry is convcost.api.check, which says more).
     Budgets are checked in `convention`; expectations and the lint in the paper's count."""
     from ..sources import load
@@ -42,7 +43,7 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
             raise ValueError("set/symbolic apply when loading; pass them to load() instead")
         spec, name = source, source.path
     else:
-        spec, name = load(source, set, tuple(symbolic), limits), source
+        spec, name = load(source, set, tuple(symbolic), limits, allow_unsupported), source
     targets = all_targets(spec, limits, max_macs, max_params)
     min_ratio = ratio(min_saving, "--min-saving") if min_saving is not None else None
     p = propagated(spec)

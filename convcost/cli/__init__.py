@@ -116,6 +116,8 @@ COMMANDS = {
                 "the terms that make it differ from the paper's."),
     "devices": (".devices", "List the built-in devices for --device: peak FLOP/s per dtype, bandwidth and "
                 "ridge point."),
+    "import": (".importing", "Write an ONNX model as an editable layer file whose analysis equals the "
+               "model's."),
     "prove": (".prove", "The derivation of standard versus depthwise-separable cost, every step checked "
               "by sympy."),
     "zoo": (".zoo", "List the built-in networks (usable wherever a FILE is expected)."),
@@ -128,9 +130,10 @@ COMMANDS = {
 
 def _load_command(name: str) -> click.Command:
     import importlib
+    import keyword
 
     module = importlib.import_module(COMMANDS[name][0], __name__)
-    return getattr(module, name)
+    return getattr(module, name + "_" if keyword.iskeyword(name) else name)  # `import` is `import_`
 
 
 class _LazyGroup(ConvcostGroup):

@@ -44,7 +44,12 @@ def parse_limits(values: tuple[str, ...]):
 
 SET_HELP = "Override a var of the file (exact: 0.75 means 3/4). Repeatable."
 LIMIT_HELP = ("Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers, expr_chars, expr_nodes, "
-              "expr_total, int_bits, exponent, degree, configurations); see docs/security.md.")
+              "expr_total, int_bits, exponent, degree, configurations, onnx_records, onnx_values); "
+              "see docs/security.md.")
+allow_unsupported_option = click.option(
+    "--allow-unsupported", is_flag=True,
+    help="ONNX models: count operators convcost does not know as zero (listed in the report) instead of "
+    "refusing the model.")
 
 
 def network_options(fn: Callable) -> Callable:
@@ -55,11 +60,14 @@ def network_options(fn: Callable) -> Callable:
     @click.option("--symbolic", "symbolic", multiple=True, metavar="NAME[,NAME...]",
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
+    @allow_unsupported_option
     @functools.wraps(fn)
-    def wrapper(*args, sets, symbolic, limits, **kwargs):
+    def wrapper(*args, sets, symbolic, limits, allow_unsupported, **kwargs):
         kwargs["network"] = dict(
             set=parse_sets(sets), symbolic=parse_symbolic(symbolic), limits=parse_limits(limits)
         )
+        if allow_unsupported:  # only when given: the API's other callers need not know the keyword
+            kwargs["network"]["allow_unsupported"] = True
         return fn(*args, **kwargs)
 
     return wrapper
@@ -77,12 +85,14 @@ def convention_option(fn: Callable) -> Callable:
 
 
 def grid_options(fn: Callable) -> Callable:
-    """SOURCE plus --set and --limit, for the commands that sweep vars (no --symbolic: a sweep is
-    numeric); passes `sets` (NAME -> text) and `limits` (a Limits)."""
+    """SOURCE plus --set, --limit and --allow-unsupported, for the commands that sweep vars (no
+    --symbolic: a sweep is numeric); passes `sets` (NAME -> text), `limits` (a Limits) and
+    `allow_unsupported`."""
 
     @click.argument("source", metavar="FILE_OR_BUILTIN")
     @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
+    @allow_unsupported_option
     @functools.wraps(fn)
     def wrapper(*args, sets, limits, **kwargs):
         return fn(*args, sets=parse_sets(sets), limits=parse_limits(limits), **kwargs)

@@ -15,6 +15,7 @@ from ..errors import EXIT_CHECK_FAILED, ConvcostError
 from ..limits import DEFAULT_LIMITS
 from ..render import ProofFormat
 from .device_options import DTYPES
+from .options import allow_unsupported_option
 
 # ASCII digits only, as the expression parser reads numbers (`\d` would take "３" or "٣").
 _NUMBER = r"[ \t]*([0-9]+)[ \t]*"
@@ -75,6 +76,7 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
     metavar="NAME=VALUE",
     help="With FILE_OR_BUILTIN: override a var of the file, as in analyze. Repeatable.",
 )
+@allow_unsupported_option
 @click.option("--kernel", metavar="K|KxK'", help="Kernel size Dk x Dk' (3 means 3x3).")
 @click.option("--in", "m", metavar="M", help="Input channels M.")
 @click.option("--out", "n", metavar="N", help="Output channels N.")
@@ -105,6 +107,7 @@ def prove(
     source: str | None,
     layer: str | None,
     sets: tuple[str, ...],
+    allow_unsupported: bool,
     kernel: str | None,
     m: str | None,
     n: str | None,
@@ -146,6 +149,8 @@ def prove(
             )
         if sets:
             raise ConvcostError("--set needs a layer file or built-in network")
+        if allow_unsupported:
+            raise ConvcostError("--allow-unsupported needs an ONNX model")
     else:
         if layer is None:
             raise ConvcostError(
@@ -170,7 +175,7 @@ def prove(
         from ..api import analyze
         from .options import parse_sets
 
-        report = analyze(source, set=parse_sets(sets))
+        report = analyze(source, set=parse_sets(sets), allow_unsupported=allow_unsupported)
         proof = prove_layer(report, layer, source=source, bias=bias, multipliers=multipliers, roofline=given)
 
     tty = sys.stdout.isatty()  # (click 8.3 deprecates get_text_stream)

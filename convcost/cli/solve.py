@@ -28,8 +28,8 @@ VARY_HELP = ("The var to maximise and its grid: an inclusive range START:STOP:ST
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, metavar="FILE.svg|png", help=PLOT_HELP)
-def solve(source: str, sets: dict, limits, vary: tuple[str, ...], max_macs, max_params, closed_form: bool,
-          fmt: str, output: str | None, plot: str | None) -> None:
+def solve(source: str, sets: dict, limits, allow_unsupported: bool, vary: tuple[str, ...], max_macs,
+          max_params, closed_form: bool, fmt: str, output: str | None, plot: str | None) -> None:
     """The largest var value (or the Pareto frontier of several) that meets mult-add and parameter budgets.
 
     Every value of the --vary grid is evaluated exactly (as `convcost sweep` does), so the answer is
@@ -63,7 +63,7 @@ def solve(source: str, sets: dict, limits, vary: tuple[str, ...], max_macs, max_
         plot_fmt = plot_format(plot)
         require_matplotlib()
     axes = parse_axes("--vary", vary, limits)
-    _, build = builder(source, limits)
+    _, build = builder(source, limits, allow_unsupported)
     budgets = {"macs": max_macs, "params": max_params}
     solution = run(build, axes, budgets, sets, source, limits)
     if closed_form and len(axes) == 1:

@@ -23,8 +23,8 @@ PLOT_HELP = ('Also plot mult-adds against parameters to FILE (.svg or .png); nee
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, metavar="FILE.svg|png", help=PLOT_HELP)
-def sweep(source: str, sets: dict, limits, grids: tuple[str, ...], fmt: str, output: str | None,
-          plot: str | None) -> None:
+def sweep(source: str, sets: dict, limits, allow_unsupported: bool, grids: tuple[str, ...], fmt: str,
+          output: str | None, plot: str | None) -> None:
     """Totals of a network at every point of a grid of var values (width, resolution, any var), exactly.
 
     One row per configuration of the cross product of the --grid vars (the first varying slowest):
@@ -57,7 +57,7 @@ def sweep(source: str, sets: dict, limits, grids: tuple[str, ...], fmt: str, out
         plot_fmt = plot_format(plot)
         require_matplotlib()
     axes = parse_axes("--grid", grids, limits)
-    _, build = builder(source, limits)
+    _, build = builder(source, limits, allow_unsupported)
     result = run(build, axes, sets, source, limits)
     text = render(result, SweepFormat(fmt))
     if output is None:

@@ -38,7 +38,7 @@ _FORM_INDEX = {"module": 0, "functional": 1, "torch": 2}
 FIXED_CALLS: Mapping[str, str] = {
     "conv": "nn.Conv2d", "depthwise": "nn.Conv2d", "pointwise": "nn.Conv2d", "separable": "nn.Conv2d",
     "fc": "nn.Linear", "dropout": "nn.Dropout", "identity": "nn.Identity", "flatten": "torch.flatten",
-    "concat": "torch.cat",
+    "concat": "torch.cat", "clip": "torch.clamp",
 }
 
 # (kind, torch setting, global) -> call, for the kinds whose PyTorch spelling the layer file may choose

@@ -75,6 +75,14 @@ def padding(node: Node, env: Env, limits: Limits, what: str):
     return _pair(node, env, limits, what, nonneg)
 
 
+def shape(node: Node, env: Env, limits: Limits, what: str) -> tuple:
+    """A shape per sample: [features] or [channels, height, width], each a positive integer."""
+    if node.type != "seq" or len(node.value) not in (1, 3):
+        raise ConvcostError(f"{what} is [features] or [channels, height, width], got {node.describe()}",
+                            node.loc)
+    return tuple(count(n, env, limits, what) for n in node.value)
+
+
 def boolean(node: Node, env: Env, limits: Limits, what: str) -> bool:
     if node.type != "bool":
         raise ConvcostError(f"{what} must be true or false, got {node.describe()} {shown(node.text)}",
@@ -128,6 +136,7 @@ def literal(type_name: str, node: Node):
 
 COERCERS: dict[str, Callable] = {
     "number": number, "count": count, "nonneg": nonneg, "size": size, "padding": padding, "bool": boolean,
+    "shape": shape,
 }
 
 

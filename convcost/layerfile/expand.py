@@ -36,7 +36,7 @@ LAYER_KEYS = (*COMMON_KEYS, "when")
 SHAPE_NAMES = {"in_channels": 0, "in_height": 1, "in_width": 2}
 # Names are printed in tables, CSV and CI logs: no spaces, quotes, control characters or a leading
 # = + - @ (which spreadsheets read as a formula).
-_LAYER_NAME = re.compile(r"\w[\w./-]*")
+_LAYER_NAME = re.compile(r"/*\w[\w./-]*")  # a leading `/` as ONNX exporters name nodes (docs/onnx.md)
 _BLOCK_NAME = re.compile(r"[^\W\d]\w*")
 _RESERVED = (INPUT, REPEAT_INPUT, BLOCK_INPUT)
 _UNKNOWN = object()  # a shape that cannot be known while loading (forward reference, failing rule)
@@ -290,7 +290,7 @@ class _Expander:
         name = node.text.strip()
         if len(name) > NAME_CHARS or not _LAYER_NAME.fullmatch(name):
             raise ConvcostError(f"invalid layer name {shown(name)}", node.loc,
-                                f"use letters, digits, _ - . and /, starting with a letter, digit or _ "
+                                f"use letters, digits, _ - . and /, starting with a letter, digit, _ or / "
                                 f"(at most {NAME_CHARS} characters)")
         if name in _RESERVED:
             raise ConvcostError(f"{name!r} is a reserved name", node.loc, "choose another layer name")

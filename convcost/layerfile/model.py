@@ -53,6 +53,18 @@ class LayerSpec(NamedTuple):
     targets: tuple[Target, ...] = ()  # its `budget:` and `expect:` entries
 
 
+class Unsupported(NamedTuple):
+    """An operator of an imported model counted as zero (`--allow-unsupported`): its nodes' names."""
+
+    op_type: str
+    nodes: tuple[str, ...]
+    layers: tuple[str, ...] = ()  # the zero-cost identity layers standing for them
+
+    @property
+    def count(self) -> int:
+        return len(self.nodes)
+
+
 class Spec(NamedTuple):
     name: str
     path: str
@@ -63,6 +75,7 @@ class Spec(NamedTuple):
     budget: tuple[Target, ...] = ()  # the file's top-level `budget:` entries
     description: str = ""
     limits: Limits = DEFAULT_LIMITS  # those it was loaded with; the analysis keeps to them too
+    unsupported: tuple[Unsupported, ...] = ()  # an imported model's operators counted as zero
 
     @property
     def symbols(self) -> tuple[str, ...]:

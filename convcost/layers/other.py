@@ -73,8 +73,19 @@ def _pool(attrs, inputs, kind):
 
 
 def _pool_padding(kind: str, axis: str, k, p, d) -> None:
-    """PyTorch refuses padding over half the dilated window, per axis: p <= ((k - 1)·d + 1) // 2."""
+    """PyTorch refuses padding over half the dilated window, per axis: p <= ((k - 1)·d + 1) // 2.
+    An asymmetric axis (before, after), which PyTorch cannot write and ONNX can, is held to ONNX
+    Runtime's rule instead: each side smaller than the dilated window, so no window is all padding."""
     if isinstance(p, str):  # `same` and `valid` are convcost's own
+        return
+    if isinstance(p, tuple):
+        span = arith.add(arith.mul(arith.sub(k, 1), d), 1)
+        for side in p:
+            if arith.less_than(side, span) is False:
+                raise LayerError(
+                    f"{kind} padding {side} along the {axis} is not smaller than the window ({span} for "
+                    f"kernel {k} and dilation {d}): some windows would hold only padding",
+                    hint=f"pad each side by at most {arith.sub(span, 1)}")
         return
     half = arith.floordiv(arith.add(arith.mul(arith.sub(k, 1), d), 1), 2)
     if arith.less_than(half, p) is True:
@@ -120,7 +131,7 @@ def bn(attrs, inputs):
 
 
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "hsigmoid", "hswish", "swish",
-               "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish")
+               "silu", "mish", "tanh", "softmax", "hardsigmoid", "hardswish", "clip")
 
 
 # Activations that PyTorch also offers as torch functions and tensor methods (torch.relu, x.sigmoid()).
@@ -219,7 +230,8 @@ def concat(attrs, inputs):
 @rule("upsample", family="reshape", settings=(
     Setting("scale", "size", None, "integer factor: int or [height, width]"),
     Setting("size", "size", None, "output [height, width] instead of a scale"),
-    Setting("mode", "choice:nearest,bilinear", "nearest", "interpolation; costs are not counted for either"),
+    Setting("mode", "choice:nearest,bilinear,bicubic", "nearest",
+            "interpolation; costs are not counted for any"),
     _torch("module,functional", "as PyTorch computes it: module (nn.Upsample), functional (F.interpolate)"),
 ))
 def upsample(attrs, inputs):

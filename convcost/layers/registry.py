@@ -7,10 +7,10 @@ sympy expressions. A kind defined twice is refused when the registry is built.
 
 from __future__ import annotations
 
-from . import channels, conv, other
+from . import channels, conv, other, tensors
 from .records import Rule
 
-KIND_MODULES = (conv, other, channels)  # a new kind module is added here
+KIND_MODULES = (conv, other, channels, tensors)  # a new kind module is added here
 
 
 def _collect() -> dict[str, Rule]:

@@ -88,6 +88,9 @@ def _document(report: Report, layers: list) -> dict[str, Any]:
         ],
         "warnings": list(report.warnings),
     }
+    if report.unsupported:  # only an ONNX model with --allow-unsupported has them (docs/json.md)
+        doc["unsupported"] = [{"op_type": u.op_type, "count": u.count, "nodes": list(u.nodes)}
+                              for u in report.unsupported]
     roofline_json.add_document(doc, report)
     return doc
 

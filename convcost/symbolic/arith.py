@@ -22,6 +22,7 @@ value stops the run (the sweep then splits its grid), so it never answers None.
 
 from __future__ import annotations
 
+import math
 import sys
 from fractions import Fraction
 from functools import lru_cache
@@ -376,7 +377,7 @@ def _sign(x) -> str | None:
     if x.is_Add or x.is_Mul:
         signs = [_sign(a) for a in x.args]
         if None in signs:
-            return None
+            return _bound_sign(x) if x.is_Add else None
         if x.is_Add:
             return "positive" if "positive" in signs else "nonnegative"
         return "positive" if all(s == "positive" for s in signs) else "nonnegative"
@@ -396,7 +397,60 @@ def _sign(x) -> str | None:
             return None
         return "positive" if all(s == "positive" for s in signs) else "nonnegative"
     if name == "floor":
-        return "nonnegative" if _sign(x.args[0]) is not None else None
+        return "nonnegative" if _sign(x.args[0]) is not None else _bound_sign(x)
+    return None
+
+
+def _bound_sign(x) -> str | None:
+    """The sign `_lower` shows: floor(res/32 - 29/32) + 1 >= 0 because res >= 1 is an integer."""
+    low = _lower(x, 0)
+    return None if low is None else "positive" if low > 0 else "nonnegative" if low == 0 else None
+
+
+def _lower(x, depth: int) -> Fraction | None:
+    """A number x is never below, from its structure (None if none is found): an integer positive
+    symbol is at least 1, another positive symbol more than 0, a sum at least the sum of its terms'
+    bounds, a product of nonnegative factors at least the product of theirs; floor and ceiling of the
+    bound, a nonnegative number times the bound of the one other factor. Sound for every value of
+    the symbols; cheap (no sympy assumptions)."""
+    if depth > 32:
+        return None
+    if x.is_Rational:
+        return Fraction(int(x.p), int(x.q))
+    if x.is_Symbol:
+        return Fraction(1) if x.is_positive and x.is_integer else Fraction(0) if x.is_nonnegative else None
+    if x.is_Add:
+        bounds = [_lower(a, depth + 1) for a in x.args]
+        return None if None in bounds else sum(bounds, Fraction(0))
+    if x.is_Mul:
+        coeff, rest = x.as_coeff_Mul()  # c * rest, c a number
+        if coeff < 0:
+            return None  # would need an upper bound of the rest
+        factors = rest.args if rest.is_Mul else (rest,)
+        bounds = [_lower(a, depth + 1) for a in factors]
+        if None in bounds or (len(bounds) > 1 and any(b < 0 for b in bounds)):
+            return None  # one factor may be negative (512*floor(...)), not two
+        total = Fraction(int(coeff.p), int(coeff.q))
+        for b in bounds:
+            total *= b
+        return total
+    if x.is_Pow:
+        base = _lower(x.base, depth + 1)
+        if base is None or base < 0 or not (x.exp.is_Integer and 0 < x.exp <= 64):
+            return None
+        return base ** int(x.exp)
+    name = type(x).__name__
+    if name in ("floor", "ceiling"):
+        low = _lower(x.args[0], depth + 1)
+        if low is None:
+            return None
+        return Fraction(math.floor(low) if name == "floor" else math.ceil(low))
+    if name in ("Max", "Min"):
+        bounds = [_lower(a, depth + 1) for a in x.args]
+        known = [b for b in bounds if b is not None]
+        if name == "Max":
+            return max(known) if known else None
+        return None if None in bounds else min(bounds)
     return None
 
 
@@ -407,6 +461,22 @@ def less_than(a: Value, b: Value) -> bool | None:
     if isinstance(a, Lifted) or isinstance(b, Lifted):
         return _lifted((a, b)).decide(less_than, (a, b))
     return is_positive(sub(b, a))
+
+
+def at_most(a: Value, b: Value) -> bool | None:
+    """Is a <= b for every value of the symbols? True, False, or None (undecided). A difference of
+    products that share factors is also tried with them taken out (12·P - 8·P as 4·P)."""
+    if type(a) is int and type(b) is int:
+        return a <= b
+    d = sub(b, a)
+    answer = is_nonnegative(d)
+    if answer is None and not isinstance(d, Lifted) and getattr(d, "is_Add", False):
+        import sympy
+
+        common = sympy.gcd_terms(d)
+        if common != d and _sign(common) is not None:
+            return True
+    return answer
 
 
 def equal(a: Value, b: Value) -> bool | None:
