@@ -146,7 +146,7 @@ class _LazyGroup(ConvcostGroup):
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="convcost", prog_name="convcost")
+@click.version_option(None, "-V", "--version", package_name="convcost", prog_name="convcost")
 def main() -> None:
     """Exact cost analysis of convolutional networks: parameters and mult-adds of every layer,
     standard versus depthwise-separable, from a layer file, with no framework and no forward pass.

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import click
 
+from .completion import complete_source
+
 
 def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
@@ -50,7 +52,7 @@ LIMIT_HELP = ("Raise a safety limit (file_bytes, yaml_nodes, yaml_depth, layers,
 def network_options(fn: Callable) -> Callable:
     """SOURCE plus --set, --symbolic and --limit: everything that says which network to load."""
 
-    @click.argument("source", metavar="FILE_OR_BUILTIN")
+    @click.argument("source", metavar="FILE_OR_BUILTIN", shell_complete=complete_source)
     @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--symbolic", "symbolic", multiple=True, metavar="NAME[,NAME...]",
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
@@ -80,7 +82,7 @@ def grid_options(fn: Callable) -> Callable:
     """SOURCE plus --set and --limit, for the commands that sweep vars (no --symbolic: a sweep is
     numeric); passes `sets` (NAME -> text) and `limits` (a Limits)."""
 
-    @click.argument("source", metavar="FILE_OR_BUILTIN")
+    @click.argument("source", metavar="FILE_OR_BUILTIN", shell_complete=complete_source)
     @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
     @functools.wraps(fn)

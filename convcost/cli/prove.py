@@ -14,6 +14,7 @@ import click
 from ..errors import EXIT_CHECK_FAILED, ConvcostError
 from ..limits import DEFAULT_LIMITS
 from ..render import ProofFormat
+from .completion import complete_device, complete_source
 from .device_options import DTYPES
 
 # ASCII digits only, as the expression parser reads numbers (`\d` would take "３" or "٣").
@@ -64,7 +65,7 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
 
 
 @click.command()
-@click.argument("source", metavar="[FILE_OR_BUILTIN]", required=False)
+@click.argument("source", metavar="[FILE_OR_BUILTIN]", required=False, shell_complete=complete_source)
 @click.option(
     "--layer", metavar="NAME", help="Take M, N, Dk, Dk', Do, Do' from this layer of FILE_OR_BUILTIN."
 )
@@ -87,7 +88,8 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
     "--roofline", is_flag=True,
     help="Add the roofline derivation: standard versus separable time, and exactly when separable is faster.",
 )
-@click.option("--device", metavar="NAME_OR_FILE", help="With --roofline: the device's peak and bandwidth.")
+@click.option("--device", metavar="NAME_OR_FILE", shell_complete=complete_device,
+              help="With --roofline: the device's peak and bandwidth.")
 @click.option("--ridge", metavar="FLOP_PER_BYTE",
               help="With --roofline: a ridge point (peak / bandwidth) instead of a device.")
 @click.option("--dtype", type=click.Choice(DTYPES), default=None,

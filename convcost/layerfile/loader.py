@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import ConvcostError
+from ..errors import Collector, ConvcostError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.expr import expression_budget
 from . import coerce, targets
@@ -45,36 +45,69 @@ def _build_spec(text: str, path: str, overrides: Mapping[str, Any] | None, symbo
 def build_spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
                limits: Limits, shown: str | None = None) -> Spec:
     """The Spec of a parsed layer file (`load_document`): a sweep reads and parses the file once and
-    builds one Spec per run from the same nodes (they are never modified). Messages name `shown`."""
+    builds one Spec per run from the same nodes (they are never modified). Messages name `shown`.
+
+    Independent errors are collected (up to errors.MAX_ERRORS) and raised together, each located:
+    one error is raised as it is, several as a ManyErrors (docs/layer-file.md)."""
     shown = shown or path
     if root.type != "map":
         raise ConvcostError(f"a layer file is a mapping with `input:` and `layers:`, got {root.describe()}",
                             root.loc, "see docs/layer-file.md")
+    errors = Collector()
+    with errors.collecting():  # raises what was collected
+        spec = _spec(root, path, overrides, symbolic, limits, shown, errors)
+    return spec
+
+
+def _spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
+          limits: Limits, shown: str, errors: Collector) -> Spec | None:
     top = root.value
     for key, kloc in root.key_locs.items():
         if key not in TOP_KEYS:
-            raise unknown_key(key, TOP_KEYS, "the layer file", kloc)
+            errors.keep(unknown_key(key, TOP_KEYS, "the layer file", kloc))
     for key in ("input", "layers"):
         if key not in top:
-            raise ConvcostError(f"the layer file needs `{key}`", root.loc, "see docs/layer-file.md")
-    vars_ = load_vars(top.get("vars"), overrides or {}, symbolic, shown, limits)
-    env = {name: var.value for name, var in vars_.items()}
-    input_node = expect_type(top["input"], "seq", "`input`")
-    if len(input_node.value) not in (1, 3):
-        raise ConvcostError("`input` is [channels, height, width] (or [features]), got "
-                            f"{len(input_node.value)} values", input_node.loc)
-    what = ("input channels", "input height", "input width") if len(input_node.value) == 3 else \
-        ("input features",)
-    shape = tuple(coerce.count(n, env, limits, w) for n, w in zip(input_node.value, what, strict=True))
-    blocks = read_blocks(top.get("blocks"))
-    layers = build_layers(expect_type(top["layers"], "seq", "`layers`"), env, shown, limits, shape, blocks)
-    name = one_line(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
-    description = one_line(top.get("description"), "`description`")
+            errors.keep(ConvcostError(f"the layer file needs `{key}`", root.loc,
+                                      f"add `{key}:`; see docs/layer-file.md"))
+    vars_, env = load_vars(top.get("vars"), overrides or {}, symbolic, shown, limits, errors)
+    shape, input_loc = None, root.loc
+    if "input" in top:
+        with errors.catch():
+            input_node = expect_type(top["input"], "seq", "`input`")
+            input_loc = input_node.loc
+            shape = input_shape(input_node, env, limits)
+    blocks = {}
+    with errors.catch():
+        blocks = read_blocks(top.get("blocks"), errors)
+    layers = ()
+    if "layers" in top:
+        with errors.catch():
+            layers = build_layers(expect_type(top["layers"], "seq", "`layers`"), env, shown, limits, shape,
+                                  blocks, errors)
+    name = description = ""
+    with errors.catch():
+        name = one_line(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
+    with errors.catch():
+        description = one_line(top.get("description"), "`description`")
+    network_targets = ()
     budget = top.get("budget")
     if budget is not None:
-        expect_type(budget, "map", "`budget`")
-    network_targets = targets.budget(budget, env, limits) if budget is not None else ()
-    return Spec(name, path, shape, input_node.loc, vars_, layers, network_targets, description, limits)
+        with errors.catch():
+            expect_type(budget, "map", "`budget`")
+            network_targets = targets.budget(budget, env, limits)
+    if errors:
+        return None  # collecting() raises them
+    return Spec(name, path, shape, input_loc, vars_, layers, network_targets, description, limits)
+
+
+def input_shape(node: Node, env: Mapping[str, Any], limits: Limits) -> tuple:
+    """`input:` as a shape: [channels, height, width] or [features]."""
+    if len(node.value) not in (1, 3):
+        raise ConvcostError("`input` is [channels, height, width] (or [features]), got "
+                            f"{len(node.value)} values", node.loc,
+                            "write e.g. `input: [3, 224, 224]` (channels first)")
+    what = ("input channels", "input height", "input width") if len(node.value) == 3 else ("input features",)
+    return tuple(coerce.count(n, env, limits, w) for n, w in zip(node.value, what, strict=True))
 
 
 def _resolve(source: str) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
+from ..errors import Consequence, ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
 from .arith import Lifted, Value, is_number
@@ -29,6 +29,19 @@ from .rounding import make_divisible_number, slim_depth_number
 
 class ExpressionError(ConvcostError):
     pass
+
+
+class _Failed:
+    """The value of a var or block argument that could not be loaded (its error is reported): an
+    expression reading it raises Consequence instead of a second message about the same mistake."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED = _Failed()
 
 
 FUNCTIONS = ("floor", "ceil", "round", "min", "max", "abs", "make_divisible", "slim_depth")
@@ -339,7 +352,10 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
     if isinstance(node, ast.Constant):
         return _check_size(_literal(node, text, limits), limits)
     if isinstance(node, ast.Name):
-        return env[node.id]
+        value = env[node.id]
+        if value is FAILED:
+            raise Consequence(f"{node.id!r} could not be loaded", hint="fix the error reported about it")
+        return value
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, text, env, limits)
         return v if isinstance(node.op, ast.UAdd) else arith.mul(-1, v)
