@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..analysis.layout import CHECK as LAYOUT_CHECK
+from ..analysis.layout import channels_last
 from ..analysis.report import LayerReport, Report
 from ..layerfile.model import INPUT, LayerSpec, Spec
 from ..layers.formulas import pad_after, pad_pair, window_span
@@ -130,6 +132,15 @@ def stride_findings(report: Report) -> list[Finding]:
             + "; ".join(parts),
             row.loc, _hint(row), row.name))
     return found
+
+
+def layout_findings(spec: Spec) -> list[Finding]:
+    """`input.layout`: a warning when the input looks channels-last (analysis/layout.py)."""
+    found = channels_last(spec.input)
+    if found is None:
+        return []
+    message, hint = found
+    return [Finding(LAYOUT_CHECK, Severity.WARNING, message, spec.input_loc, hint)]
 
 
 def _hint(row: LayerReport) -> str:

@@ -20,7 +20,7 @@ from ..layerfile.model import Spec
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.arith import Value
 from ..symbolic.quantity import ratio
-from .consistency import blocked_by, inconsistencies, stride_findings
+from .consistency import blocked_by, inconsistencies, layout_findings, stride_findings
 from .decide import ranges
 from .findings import CheckReport, Finding, as_strict, conclude
 from .lint import separable_lint
@@ -49,7 +49,8 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
     space = ranges(spec)
     where = network_location(spec)
     summary = _shapes_summary(len(spec.layers), len(p.broken), len(p.missing))
-    outcomes = [conclude("shapes", "shapes", summary, where, p.broken + stride_findings(p.report))]
+    outcomes = [conclude("shapes", "shapes", summary, where,
+                         p.broken + layout_findings(spec) + stride_findings(p.report))]
     counted = apply(p.report, convention)
     words = WORDS if convention == DEFAULT else {**WORDS, "macs": count_title(convention),
                                                  "params": params_title(convention)}

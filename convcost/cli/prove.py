@@ -147,7 +147,8 @@ def prove(
                 hint="e.g. convcost prove mobilenet_v1 --layer sep6",
             )
         if sets:
-            raise ConvcostError("--set needs a layer file or built-in network")
+            raise ConvcostError("--set needs a layer file or built-in network",
+                                hint="e.g. convcost prove mobilenet_v1 --layer sep6 --set alpha=0.5")
     else:
         if layer is None:
             raise ConvcostError(
@@ -160,7 +161,8 @@ def prove(
                 for o, v in (("--kernel", kernel), ("--in", m), ("--out", n), ("--output-size", output_size))
                 if v is not None
             )
-            raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}")
+            raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}",
+                                hint="give either a layer or the dimensions, not both")
 
     from ..proof import prove as run
     from ..proof import prove_layer

@@ -17,8 +17,16 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import (Collector, Consequence, ConvcostError, LimitExceeded, Location, close_matches, did_you_mean,
-                      shown)
+from ..errors import (
+    Collector,
+    Consequence,
+    ConvcostError,
+    LimitExceeded,
+    Location,
+    close_matches,
+    did_you_mean,
+    shown,
+)
 from ..layers.records import COMMON_KEYS, REQUIRED, LayerError
 from ..layers.registry import get_rules
 from ..limits import Limits
@@ -27,6 +35,8 @@ from ..symbolic.arith import Value
 from . import coerce, targets
 from .conditions import condition
 from .fields import NAME_CHARS, expect_type, unknown_key
+from .foreign import KEYS as FOREIGN_KEYS
+from .foreign import kind_hint
 from .model import BLOCK_INPUT, INPUT, REPEAT_INPUT, LayerSpec
 from .yamlnodes import Node
 
@@ -40,6 +50,9 @@ SHAPE_NAMES = {"in_channels": 0, "in_height": 1, "in_width": 2}
 _LAYER_NAME = re.compile(r"\w[\w./-]*")
 _BLOCK_NAME = re.compile(r"[^\W\d]\w*")
 _RESERVED = (INPUT, REPEAT_INPUT, BLOCK_INPUT)
+_REPEAT_HINT = ("write `repeat: {times: N, layers: [...]}`, or `repeat: {times: N, use: BLOCK}`; "
+                "see docs/layer-file.md")
+_RECURSION_HINT = "a block cannot contain itself, directly or through other blocks"
 _UNKNOWN = object()  # a shape that cannot be known while loading (forward reference, failing rule)
 _BROKEN = "a layer before it has errors"  # why a shape is unknown when the layer's errors are reported
 
@@ -240,7 +253,7 @@ def _attrs(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str
         raw.broken = True
         for key in body:
             if key not in allowed:
-                misspelled.update(close_matches(key, rule.setting_names))
+                misspelled.update(close_matches(key, rule.setting_names), (FOREIGN_KEYS.get(key, ""),))
                 errors.keep(unknown_key(key, (*rule.setting_names, *COMMON_KEYS),
                                         f"layer {raw.name!r} ({raw.kind})", raw.key_locs.get(key, raw.loc)))
     out: dict[str, Any] = {}
@@ -308,7 +321,8 @@ class _Expander:
     def kind_error(self, kind: str, loc: Location) -> ConvcostError:
         known = sorted([*self.rules, "repeat", "block"])
         return ConvcostError(f"unknown layer kind {shown(kind)}", loc,
-                             did_you_mean(kind, known) or "known kinds: " + ", ".join(known))
+                             kind_hint(kind, self.rules) or did_you_mean(kind, known) or
+                             "known kinds: " + ", ".join(known))
 
     def too_many(self, loc: Location) -> LimitExceeded:
         return LimitExceeded(
@@ -318,7 +332,8 @@ class _Expander:
 
     def name_of(self, node: Node) -> str:
         if node.type not in ("str", "int"):
-            raise ConvcostError(f"a layer name must be a string, got {node.describe()}", node.loc)
+            raise ConvcostError(f"a layer name must be a string, got {node.describe()}", node.loc,
+                                "write e.g. `name: stem`")
         name = node.text.strip()
         if len(name) > NAME_CHARS or not _LAYER_NAME.fullmatch(name):
             raise ConvcostError(f"invalid layer name {shown(name)}", node.loc,
@@ -392,7 +407,7 @@ class _Expander:
                 elif "each" in fields and fields["each"].type == "seq":
                     times = len(fields["each"].value)
                 else:
-                    raise ConvcostError("`repeat` needs `times` (or `each`)", loc)
+                    raise ConvcostError("`repeat` needs `times` (or `each`)", loc, _REPEAT_HINT)
                 total += times * self.body_size(fields, env, loc, depth)
             elif kind == "block":
                 total += self.block_size(fields, loc, env, depth)
@@ -409,13 +424,14 @@ class _Expander:
         if "use" in fields:
             return self.block_size(fields, loc, env, depth)
         if "layers" not in fields:
-            raise ConvcostError("`repeat` needs `layers` (or `use`)", loc)
+            raise ConvcostError("`repeat` needs `layers` (or `use`)", loc, _REPEAT_HINT)
         return self.size(expect_type(fields["layers"], "seq", "`layers` of repeat"), env, depth + 1)
 
     def block_size(self, fields: Mapping[str, Node], loc: Location, env, depth: int) -> int:
         block = self.block_of(fields, loc)
         if block.name in self.sizing:
-            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.sizing)})", loc)
+            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.sizing)})", loc,
+                                _RECURSION_HINT)
         self.sizing.append(block.name)
         try:
             return self.size(block.layers, env, depth + 1)
@@ -426,7 +442,8 @@ class _Expander:
         node = fields.get("use")
         if node is None or node.type != "str":
             raise ConvcostError("a block entry needs `use: BLOCK_NAME`",
-                                node.loc if node is not None else loc)
+                                node.loc if node is not None else loc,
+                                "name the block to use, as defined under the top-level `blocks:`")
         name = node.value.strip()
         if name in self.blocks and self.blocks[name] is None:
             raise Consequence(f"block {name!r} has errors", node.loc, "fix the errors reported in the block")
@@ -548,7 +565,7 @@ class _Expander:
             return prev
         if node.type not in ("str", "int"):
             raise ConvcostError("`from` of a block, repeat or chunk takes one layer name, got "
-                                f"{node.describe()}", node.loc)
+                                f"{node.describe()}", node.loc, "its first layer reads that one layer")
         ref = node.text.strip()
         found = self.lookup(ref, scope, final=False)
         return found if found is not None else _Pending(ref, scope, node.loc)
@@ -556,7 +573,7 @@ class _Expander:
     def expand_repeat(self, body: Node | None, loc: Location, scope: _Scope, prev: Any,
                       user_name: str | None) -> Any:
         if body is None:
-            raise ConvcostError("`repeat` needs `times` and `layers`", loc)
+            raise ConvcostError("`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         fields = body.value
         for key, kloc in body.key_locs.items():
             if key not in REPEAT_KEYS:
@@ -564,10 +581,11 @@ class _Expander:
         use = "use" in fields
         if ("layers" in fields) == use:
             raise ConvcostError("`repeat` needs `layers` or `use` (a block), not both" if use else
-                                "`repeat` needs `times` and `layers`", loc)
+                                "`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         for key in ("args", "first", "each"):
             if key in fields and not use:
-                raise ConvcostError(f"`{key}` of repeat goes with `use: BLOCK`", body.key_locs[key])
+                raise ConvcostError(f"`{key}` of repeat goes with `use: BLOCK`", body.key_locs[key],
+                                    f"`{key}` gives a block's arguments; a repeat of `layers` reads the vars")
         each = None
         if "each" in fields:
             each = expect_type(fields["each"], "seq", "`each` of repeat").value
@@ -578,14 +596,14 @@ class _Expander:
             times = self.times(fields["times"], scope.env)
             if each is not None and len(each) != times:
                 raise ConvcostError(f"`each` lists {len(each)} copies, `times` says {times}",
-                                    fields["each"].loc)
+                                    fields["each"].loc, "drop `times`: `each` alone gives the count")
         elif each is not None:
             times = len(each)
             if not times:
                 raise ConvcostError("`each` of repeat is empty", fields["each"].loc,
                                     "list one mapping per copy")
         else:
-            raise ConvcostError("`repeat` needs `times` and `layers`", loc)
+            raise ConvcostError("`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         if not use:
             layers = expect_type(fields["layers"], "seq", "`layers` of repeat")
             if not layers.value:  # each copy must add a layer, or `times: 10**12` would spin, adding none
@@ -645,7 +663,8 @@ class _Expander:
                  entry: Any, name: str, name_loc: Location | None = None) -> Any:
         """One instance of `block`, named `name`, reading `entry`; returns its output layer."""
         if block.name in self.active:
-            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.active)})", loc)
+            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.active)})", loc,
+                                _RECURSION_HINT)
         group = _Group()
         self.register(name, group, name_loc or loc, hard=name_loc is not None)
         for arg, (_, aloc) in args.items():
@@ -671,7 +690,8 @@ class _Expander:
         finally:
             self.active.pop()
         if group.last is entry:
-            raise ConvcostError(f"every layer of block {block.name!r} is left out by its `when`", loc)
+            raise ConvcostError(f"every layer of block {block.name!r} is left out by its `when`", loc,
+                                "a block must keep at least one layer: check its `when` conditions")
         return group.last
 
     def arg_value(self, node: Node, env: Mapping[str, Value], what: str) -> Value:
@@ -701,7 +721,8 @@ class _Expander:
                                 hint="in_channels, in_height and in_width need the layers before them")
         index = SHAPE_NAMES[key]
         if index >= len(shape):
-            raise ConvcostError(f"{key}: the input of {where} is a vector of {shape[0]} features")
+            raise ConvcostError(f"{key}: the input of {where} is a vector of {shape[0]} features",
+                                hint="in_height and in_width exist for [C, H, W] inputs; use in_channels")
         return shape[index]
 
     def shape_of(self, target: _Raw) -> Any:
@@ -784,7 +805,8 @@ class _Expander:
         out = []
         for ref in refs:
             if ref.type not in ("str", "int"):
-                raise ConvcostError(f"`from` takes layer names, got {ref.describe()}", ref.loc)
+                raise ConvcostError(f"`from` takes layer names, got {ref.describe()}", ref.loc,
+                                    "write `from: name` or `from: [name1, name2]`")
             text = ref.text.strip()
             target = self.lookup(text, raw.scope, final)
             if target is None:
@@ -793,7 +815,8 @@ class _Expander:
                 target = _Pending(text, raw.scope, ref.loc)
             out.append(target)
         if not out:
-            raise ConvcostError("`from` is an empty list", node.loc)
+            raise ConvcostError("`from` is an empty list", node.loc,
+                                "name the layers it reads, or drop `from` to read the layer before")
         return tuple(out)
 
     def unknown(self, ref: str, scope: _Scope, loc: Location) -> ConvcostError:
@@ -806,7 +829,8 @@ class _Expander:
                 return ConvcostError(f"layer {shown(ref)} in `from` is left out by its `when`", loc,
                                      f"its `when` is at line {self.left_out[s.prefix + ref].line}")
         if ref in (REPEAT_INPUT, BLOCK_INPUT):
-            return ConvcostError(f"{ref!r} is only known inside a {ref.split('_')[0]}", loc)
+            return ConvcostError(f"{ref!r} is only known inside a {ref.split('_')[0]}", loc,
+                                 "at the top level, name the layer (or write `input`)")
         visible = [INPUT]
         for s in scope.chain():
             visible += [n[len(s.prefix):] for n in (*self.table, *self.soft) if n.startswith(s.prefix)]

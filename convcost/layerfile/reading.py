@@ -22,9 +22,10 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         # O_NONBLOCK: opening a named pipe nobody writes to would otherwise wait forever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ConvcostError("no such file", loc) from None
+        raise ConvcostError("no such file", loc, "check the path") from None
     except OSError as exc:
-        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc,
+                            "check the path and its permissions") from None
     with os.fdopen(fd, "rb") as fh:
         if os.fstat(fd).st_size > limits.file_bytes:
             raise _too_large(loc, limits)
@@ -33,7 +34,8 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         try:
             data = _read_at_most(fh, limits.file_bytes + 1)  # it may grow after fstat; devices never end
         except OSError as exc:
-            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc,
+                                "check the path and its permissions") from None
     if len(data) > limits.file_bytes:
         raise _too_large(loc, limits)
     return data
@@ -63,7 +65,8 @@ def read_text(path: str, limits: Limits) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ConvcostError("the file is UTF-16 (or UTF-32), not UTF-8", loc, "save the file as UTF-8")
     if b"\x00" in data:
-        raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc)
+        raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc,
+                            "give a layer file (YAML text; docs/layer-file.md)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -72,7 +72,8 @@ def _var_fields(name: str, vnode: Node) -> dict[str, Node]:
         if key not in VAR_KEYS:
             raise unknown_key(key, VAR_KEYS, f"var {name!r}", vnode.key_locs[key])
     if "value" not in vnode.value:
-        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc)
+        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc,
+                            f"write `{name}: {{value: 1, min: ..., max: ...}}`")
     return vnode.value
 
 
@@ -166,7 +167,8 @@ def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc
             err.message = f"--set {name}={raw}: {err.message}"
             raise
     if isinstance(raw, bool) or not (arith.is_number(raw) or hasattr(raw, "free_symbols")):
-        raise ConvcostError(f"value for var {name!r} must be a number or an expression string, got {raw!r}")
+        raise ConvcostError(f"value for var {name!r} must be a number or an expression string, got {raw!r}",
+                            hint="e.g. --set alpha=0.75 (or set={'alpha': '0.75'} in Python)")
     return raw
 
 
