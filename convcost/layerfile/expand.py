@@ -27,7 +27,7 @@ from ..errors import (
     did_you_mean,
     shown,
 )
-from ..layers.records import COMMON_KEYS, REQUIRED, LayerError
+from ..layers.records import ALLOWABLE, COMMON_KEYS, REQUIRED, LayerError
 from ..layers.registry import get_rules
 from ..limits import Limits
 from ..symbolic import arith
@@ -61,7 +61,7 @@ class _Raw:
     """A layer during expansion; its name is final, its inputs are resolved at the end."""
 
     __slots__ = ("kind", "body", "loc", "key_locs", "name", "user_named", "scope", "prev", "attrs",
-                 "targets", "early", "shape", "why", "pos", "broken")
+                 "targets", "early", "shape", "why", "pos", "broken", "allow")
 
     def __init__(self, kind, body, loc, key_locs, name, user_named, scope, prev):
         self.kind = kind
@@ -79,6 +79,7 @@ class _Raw:
         self.why = ""
         self.pos = 0
         self.broken = False  # its settings had errors (reported): no shape, no LayerSpec
+        self.allow: tuple[str, ...] = ()
 
 
 class _Group:
@@ -280,6 +281,19 @@ def _attrs(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str
                 continue
         out[name] = value
     return out
+
+
+def _allowed(node: Node) -> tuple[str, ...]:
+    """`allow: [shape.stride]`: the warnings of `convcost check` the layer accepts."""
+    items = node.value if node.type == "seq" else [node]
+    out = []
+    for item in items:
+        check = item.text.strip() if item.type == "str" else ""
+        if check not in ALLOWABLE:
+            raise ConvcostError(f"`allow` takes the id of a warning, got {shown(item.text)}", item.loc,
+                                f"a layer may allow: {', '.join(ALLOWABLE)} (errors cannot be allowed)")
+        out.append(check)
+    return tuple(dict.fromkeys(out))
 
 
 def _layer_targets(raw: _Raw, env: Mapping[str, Value], limits: Limits) -> tuple:
@@ -535,6 +549,9 @@ class _Expander:
             raw.attrs.update(extra)
         with self.errors.catch():
             raw.targets = _layer_targets(raw, scope.env, self.limits)
+        if "allow" in fields:
+            with self.errors.catch():
+                raw.allow = _allowed(fields["allow"])
         raw.pos = len(self.layers)
         self.layers.append(raw)
         return raw
@@ -867,7 +884,7 @@ class _Expander:
                                 raw.body["from"].loc if "from" in raw.body else raw.loc,
                                 f"write e.g. `from: [{inputs[0]}, other_layer]`")
         return LayerSpec(i, raw.name, raw.kind, inputs, raw.attrs, raw.loc, raw.user_named,
-                         raw.key_locs, raw.targets)
+                         raw.key_locs, raw.targets, raw.allow)
 
 
 def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits,
