@@ -207,10 +207,13 @@ class Collector:
             raise self.error()
 
     def error(self) -> ConvcostError:
-        """The errors found as one exception (the first alone when there is one)."""
+        """The errors found as one exception: the error itself when there is one, else a ManyErrors
+        of them in file order (line, then column; those of the command line, at no line, first)."""
         if len(self.errors) == 1:
             return self.errors[0]
-        return ManyErrors(self.errors, capped=self.capped)
+        ordered = sorted(self.errors, key=lambda e: (e.location.line, e.location.column) if e.location else
+                         (0, 0))
+        return ManyErrors(ordered, capped=self.capped)
 
 
 _QUOTED = re.compile(r"'[^']*'")  # names in messages: the same mistake in copy 1 and copy 2 of a repeat

@@ -67,6 +67,16 @@ def network_options(fn: Callable) -> Callable:
     return wrapper
 
 
+def networks_options(fn: Callable) -> Callable:
+    """network_options for several networks: SOURCES, a tuple of files and built-in names (`-` is
+    standard input), in place of SOURCE."""
+    wrapper = network_options(fn)
+    many = click.Argument(["sources"], nargs=-1, required=True, metavar="FILE_OR_BUILTIN...",
+                          shell_complete=complete_source)
+    wrapper.__click_params__ = [many if p.name == "source" else p for p in wrapper.__click_params__]
+    return wrapper
+
+
 def convention_option(fn: Callable) -> Callable:
     """--convention NAME: how mult-adds and parameters are counted (docs/conventions.md)."""
     from ..conventions import DEFAULT, NAMES

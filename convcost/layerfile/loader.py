@@ -10,14 +10,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import Collector, ConvcostError
+from ..errors import Collector, ConvcostError, close_matches
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.expr import expression_budget
 from . import coerce, targets
 from .expand import build_layers, read_blocks
 from .fields import expect_type, one_line, unknown_key
 from .model import Spec
-from .reading import read_text
+from .reading import STDIN, STDIN_PATH, read_stdin, read_text
 from .vars import load_vars
 from .yamlnodes import Node, load_document
 
@@ -62,11 +62,13 @@ def build_spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbo
 def _spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: Sequence[str],
           limits: Limits, shown: str, errors: Collector) -> Spec | None:
     top = root.value
+    misspelled: set[str] = set()  # required keys a misspelled key stands for: not reported missing too
     for key, kloc in root.key_locs.items():
         if key not in TOP_KEYS:
+            misspelled.update(close_matches(key, TOP_KEYS))
             errors.keep(unknown_key(key, TOP_KEYS, "the layer file", kloc))
     for key in ("input", "layers"):
-        if key not in top:
+        if key not in top and key not in misspelled:
             errors.keep(ConvcostError(f"the layer file needs `{key}`", root.loc,
                                       f"add `{key}:`; see docs/layer-file.md"))
     vars_, env = load_vars(top.get("vars"), overrides or {}, symbolic, shown, limits, errors)
@@ -86,7 +88,8 @@ def _spec(root: Node, path: str, overrides: Mapping[str, Any] | None, symbolic: 
                                   blocks, errors)
     name = description = ""
     with errors.catch():
-        name = one_line(top.get("name"), "`name`") or os.path.splitext(os.path.basename(path))[0]
+        name = one_line(top.get("name"), "`name`") or (
+            "stdin" if path == STDIN_PATH else os.path.splitext(os.path.basename(path))[0])
     with errors.catch():
         description = one_line(top.get("description"), "`description`")
     network_targets = ()
@@ -112,8 +115,11 @@ def input_shape(node: Node, env: Mapping[str, Any], limits: Limits) -> tuple:
 
 def _resolve(source: str) -> tuple[str, str]:
     """The file a source names and how messages name it: a built-in is `zoo:NAME`
-    (`zoo:resnet50:12:5: error: ...`), not its path inside the package."""
+    (`zoo:resnet50:12:5: error: ...`), not its path inside the package; `-` is standard input."""
     from ..zoo import BUILTIN_PREFIX, builtin_key, resolve
+
+    if source == STDIN:
+        return STDIN_PATH, STDIN_PATH
 
     path = resolve(source)
     key = None if path == source and not source.startswith(BUILTIN_PREFIX) else builtin_key(source)
@@ -124,11 +130,15 @@ def read_document(source: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, st
     """The path a layer file or built-in name resolves to, how messages name it, and its parsed
     document (for build_spec)."""
     path, shown = _resolve(source)
-    return path, shown, load_document(read_text(path, limits), shown, limits)
+    return path, shown, load_document(_read(source, path, limits), shown, limits)
 
 
 def load(source: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
          limits: Limits = DEFAULT_LIMITS) -> Spec:
-    """Load a layer file, or a built-in network by name (see `convcost zoo`)."""
+    """Load a layer file, a built-in network by name (see `convcost zoo`), or `-`: standard input."""
     path, shown = _resolve(source)
-    return load_text(read_text(path, limits), path, overrides, symbolic, limits, shown)
+    return load_text(_read(source, path, limits), path, overrides, symbolic, limits, shown)
+
+
+def _read(source: str, path: str, limits: Limits) -> str:
+    return read_stdin(limits) if source == STDIN else read_text(path, limits)
