@@ -1,23 +1,105 @@
-"""The rich terminal table (the default output of `convcost analyze`): the view, numbers rounded."""
+"""The rich terminal table (the default output of `convcost analyze`): the view, numbers rounded.
+
+Columns are chosen for the width of the page (table_fit.py): a table that does not fit loses the
+alternatives and the input shape before any figure could be cut, says what it left out, and
+`--wide` shows every column. `--depth N` sums the layers below depth N of their scoped names
+(view_depth.py); `--totals-only` (depth 0) shows the header and the totals.
+"""
 
 from __future__ import annotations
 
 from ..analysis.report import Report
-from ..symbolic.display import decimal, grouped, human, percent, seconds, shape
+from ..symbolic.display import decimal, exact_text, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
-from .roofline_text import device_line, time_cells
-from .view import Column
+from .roofline_text import TIME_TITLES, device_line, time_cells
+from .table_fit import Fit, TextColumn, fit, left_out_line
+from .view import Column, View
 from .view import build as build_view
 
 _FORMAT = {"text": str, "shape": shape, "count": human, "approx": human, "ratio": decimal, "seconds": seconds}
+
+# What a layer table too wide for the page leaves out, in order: the input shape (the output of the
+# row above, mostly), the two alternatives (the ratio relates them), the roofline's details, the ratio.
+LAYER_DROPS = (("input",), ("standard_macs",), ("separable_macs",), ("intensity",), ("time_ratio",),
+               ("bound_shown",), ("ratio",))
+# ... and the totals: the ratios to the all-standard version, then the rounded counts (exact ones stay).
+TOTAL_DROPS = (("macs_ratio",), ("time_ratio",), ("params",), ("macs",))
+KIND_DROPS = (("params_share",), ("macs_share",))
 
 
 def _cell(column: Column, value) -> str:
     return "" if value is None else _FORMAT[column.kind](value)
 
 
-def build(report: Report) -> list:
-    """Rich renderables for a report (imported lazily: rich is only loaded for this format).
+def title(view: View) -> str:
+    """'mobilenet_v1  (alpha=1, res=224)  (convention paper, MACs: ...)': the network, the vars in
+    effect, the symbols kept, the convention."""
+    text = view.title
+    if view.vars:
+        text += "  (" + ", ".join(f"{name}={exact_text(v)}" for name, v in view.vars) + ")"
+    if view.symbols:
+        text += f"  (symbolic: {', '.join(view.symbols)})"
+    return text + f"  (convention {view.convention})"
+
+
+def _layer_columns(view: View) -> tuple[list[TextColumn], list[bool]]:
+    cells = {c.key: [] for c in view.columns}
+    for row in view.rows:
+        for c in view.columns:
+            text = _cell(c, row.cells.get(c.key))
+            cells[c.key].append(f"  {text}" if row.part and c.key == "op" else text)
+    columns = [TextColumn(c.key, c.title, tuple(cells[c.key]), c.right, fold=c.key == "name")
+               for c in view.columns]
+    return columns, [row.part for row in view.rows]
+
+
+def _stacked(columns: list[TextColumn]) -> list[TextColumn]:
+    """The name and layer columns as one: the layer's name, and under it what it is."""
+    by_key = {c.key: c for c in columns}
+    if "name" not in by_key or "op" not in by_key:
+        return columns
+    both = tuple(f"{name}\n{op}" if name and op else name or op
+                 for name, op in zip(by_key["name"].cells, by_key["op"].cells, strict=True))
+    merged = TextColumn("name", "name, layer", both, fold=True)
+    return [merged if c.key == "name" else c for c in columns if c.key != "op"]
+
+
+def _layer_fit(view: View, page: int | None) -> tuple[Fit, list[bool]]:
+    columns, parts = _layer_columns(view)
+    shown = fit(columns, page, LAYER_DROPS)
+    if shown.widths is not None:  # names would have to wrap: put each layer's kind under its name first
+        stacked = fit(_stacked(columns), page, LAYER_DROPS)
+        if stacked.widths is None or stacked.width < shown.width:
+            shown = stacked
+    return shown, parts
+
+
+def _totals_columns(view: View) -> list[TextColumn]:
+    rows = [(label, human(cost.params), human(cost.macs), grouped(cost.params), grouped(cost.macs),
+             *time_cells(view, i)[1]) for i, (label, cost) in enumerate(view.totals)]
+    keys = ["version", "params", "macs", "exact_params", "exact_macs"]
+    titles = ["version", "params", view.count_title, "exact params", f"exact {view.count_title}"]
+    if view.times:
+        keys += ["time", "time_ratio", "macs_ratio"]
+        titles += list(TIME_TITLES)
+    return [TextColumn(key, t, tuple(row[i] for row in rows), right=i > 0)
+            for i, (key, t) in enumerate(zip(keys, titles, strict=True))]
+
+
+def _kinds_columns(view: View) -> list[TextColumn]:
+    rows = [(k.kind, human(k.macs), percent(k.macs_share), human(k.params), percent(k.params_share))
+            for k in view.kinds]
+    keys = ("kind", "macs", "macs_share", "params", "params_share")
+    titles = ("kind", view.count_title, f"% {view.count_title}", "params", "% params")
+    return [TextColumn(key, t, tuple(row[i] for row in rows), right=i > 0)
+            for i, (key, t) in enumerate(zip(keys, titles, strict=True))]
+
+
+def layout(report: Report, options: RenderOptions = DEFAULT_OPTIONS,
+           page: int | None = None) -> tuple[list, int]:
+    """Rich renderables for a report, and the width they need: at most `page` (None: every column,
+    however wide) unless even the narrowest choice of columns is wider (imported lazily: rich is only
+    loaded for this format).
 
     Every string handed to rich is a Text, never markup: a network named "[/]" or
     "[link=https://...]" is printed as written (markup would crash or emit a terminal hyperlink).
@@ -25,45 +107,79 @@ def build(report: Report) -> list:
     from rich.table import Table
     from rich.text import Text
 
-    def table(title: str) -> Table:
-        return Table(title=Text(title), title_justify="left", header_style="bold")
+    def table(caption: str | None, shown: Fit, dim: list[bool] | None = None) -> Table:
+        t = Table(title=Text(caption) if caption else None, title_justify="left", header_style="bold")
+        for i, c in enumerate(shown.columns):
+            justify = "right" if c.right else "left"
+            if shown.widths is None:
+                t.add_column(Text(c.title), justify=justify, no_wrap=True)
+            else:
+                t.add_column(Text(c.title), justify=justify, width=shown.widths[i], no_wrap=not c.fold,
+                             overflow="fold")
+        for r, cells in enumerate(zip(*(c.cells for c in shown.columns), strict=True)):
+            if dim is not None and dim[r]:
+                t.add_row(*(Text(cell, style="dim" if cell else "") for cell in cells))
+            elif any("\n" in cell for cell in cells):  # a name above its layer's kind
+                t.add_row(*(_stack_text(cell, Text) for cell in cells))
+            else:
+                t.add_row(*map(Text, cells))
+        return t
 
     view = build_view(report)
-    title = view.title + (f"  (symbolic: {', '.join(view.symbols)})" if view.symbols else "")
-    layers = table(title + f"  (convention {view.convention})")
-    columns = view.columns
-    for column in columns:
-        layers.add_column(Text(column.title), justify="right" if column.right else "left", no_wrap=True)
-    for row in view.rows:
-        cells = [_cell(c, row.cells.get(c.key)) for c in columns]
-        if row.part:
-            cells = [f"  {cell}" if c.key == "op" else cell for c, cell in zip(columns, cells, strict=True)]
-        layers.add_row(*(Text(cell, style="dim" if row.part and cell else "") for cell in cells))
-    totals = table("network totals")
-    totals.add_column(Text("version"))
-    for title in ("params", view.count_title, f"exact {view.count_title}", *time_cells(view, 0)[0]):
-        totals.add_column(Text(title), justify="right")
-    for i, (label, cost) in enumerate(view.totals):
-        totals.add_row(*map(Text, (label, human(cost.params), human(cost.macs), grouped(cost.macs),
-                                   *time_cells(view, i)[1])))
-    kinds = table("by kind")
-    for col in ("kind", view.count_title, f"% {view.count_title}", "params", "% params"):
-        kinds.add_column(Text(col), justify="left" if col == "kind" else "right")
-    for k in view.kinds:
-        kinds.add_row(*map(Text, (k.kind, human(k.macs), percent(k.macs_share), human(k.params),
-                                  percent(k.params_share))))
-    out: list = [layers, totals, kinds]
+    if options.depth is not None:
+        from .view_depth import collapse
+
+        view = collapse(view, report, options.depth)
+    out: list = []
+    needed = 0
     if view.roofline is not None:
-        out.insert(0, Text(device_line(view.roofline), style="dim"))
+        out.append(Text(device_line(view.roofline), style="dim"))
+    left_out: list[tuple[str, Fit]] = []
+    if view.rows:
+        shown, parts = _layer_fit(view, page)
+        out.append(table(title(view), shown, parts))
+        left_out.append(("layers", shown))
+        needed = shown.width
+    else:
+        out.append(Text(title(view)))
+    totals = fit(_totals_columns(view), page, TOTAL_DROPS)
+    out.append(table("network totals", totals))
+    left_out.append(("network totals", totals))
+    kinds = fit(_kinds_columns(view), page, KIND_DROPS)
+    if view.rows:
+        out.append(table("by kind", kinds))
+        left_out.append(("by kind", kinds))
+    needed = max(needed, totals.width, kinds.width if view.rows else 0)
     if view.counters:
         counters = ", ".join(f"{name} {human(v)}" for name, v in view.counters)
         out.append(Text(f"{view.counters_title}: {counters}", style="dim"))
     for w in view.warnings:
         out.append(Text(f"warning: {w}", style="yellow"))
+    note = left_out_line(left_out, page)
+    if note:
+        out.append(Text(note, style="dim"))
+    return out, needed
+
+
+def _stack_text(cell: str, text_type):
+    name, _, kind = cell.partition("\n")
+    out = text_type(name)
+    if kind:
+        out.append("\n" + kind, style="dim")
     return out
 
 
+def build(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> list:
+    """Rich renderables for a report, its columns chosen for `options.width` (every column with
+    `options.wide`)."""
+    return layout(report, options, None if options.wide else options.width or _default_width(report))[0]
+
+
 WIDTH = 160  # columns when the output is not a terminal (a file, a pipe); 200 with --device
+
+
+def _default_width(report: Report) -> int:
+    return WIDTH + 40 if report.roofline is not None else WIDTH  # 4 more columns
 
 
 def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -71,12 +187,13 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
 
     from rich.console import Console
 
-    width = options.width or (WIDTH + 40 if report.roofline is not None else WIDTH)  # 4 more columns
+    page = options.width or _default_width(report)
+    items, needed = layout(report, options, None if options.wide else page)
     buffer = io.StringIO()  # never standard output: a renderer only returns text
-    console = Console(file=buffer, width=width, force_terminal=options.color,
+    console = Console(file=buffer, width=max(page, needed), force_terminal=options.color,
                       color_system="standard" if options.color else None, highlight=False, soft_wrap=False,
                       markup=False, emoji=False)
-    for item in build(report):
+    for item in items:
         console.print(item)
         console.print()
     return buffer.getvalue()
