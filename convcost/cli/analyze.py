@@ -66,7 +66,7 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
         from ..render.report_table import layout
 
         page = Console().width  # the terminal's (or COLUMNS)
-        items, needed = layout(report, options, None if options.wide else page)
+        items, needed = layout(report, options, None if options.wide else page, terminal=True)
         # Every renderable is rich Text (names are never markup); no highlighting or emoji codes either.
         console = Console(markup=False, emoji=False, highlight=False, width=max(page, needed))
         with writing_stdout():

@@ -12,7 +12,7 @@ from ..analysis.report import Report
 from ..symbolic.display import decimal, exact_text, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
 from .roofline_text import TIME_TITLES, device_line, time_cells
-from .table_fit import Fit, TextColumn, fit, left_out_line
+from .table_fit import Fit, TextColumn, fit, left_out_line, natural
 from .view import Column, View
 from .view import build as build_view
 
@@ -22,8 +22,11 @@ _FORMAT = {"text": str, "shape": shape, "count": human, "approx": human, "ratio"
 # row above, mostly), the two alternatives (the ratio relates them), the roofline's details, the ratio.
 LAYER_DROPS = (("input",), ("standard_macs",), ("separable_macs",), ("intensity",), ("time_ratio",),
                ("bound_shown",), ("ratio",))
-# ... and the totals: the ratios to the all-standard version, then the rounded counts (exact ones stay).
+# ... and the totals: the ratios to the all-standard version, then the rounded counts (exact ones stay),
+# unless the exact counts are too long to read (EXACT_LONG digits and more): then those go first.
 TOTAL_DROPS = (("macs_ratio",), ("time_ratio",), ("params",), ("macs",))
+EXACT_FIRST = (("macs_ratio",), ("time_ratio",), ("exact_params",), ("exact_macs",), ("params",), ("macs",))
+EXACT_LONG = 24
 KIND_DROPS = (("params_share",), ("macs_share",))
 
 
@@ -95,11 +98,14 @@ def _kinds_columns(view: View) -> list[TextColumn]:
             for i, (key, t) in enumerate(zip(keys, titles, strict=True))]
 
 
+LONG = 100  # layers from which a terminal table suggests --depth
+
+
 def layout(report: Report, options: RenderOptions = DEFAULT_OPTIONS,
-           page: int | None = None) -> tuple[list, int]:
+           page: int | None = None, terminal: bool = False) -> tuple[list, int]:
     """Rich renderables for a report, and the width they need: at most `page` (None: every column,
     however wide) unless even the narrowest choice of columns is wider (imported lazily: rich is only
-    loaded for this format).
+    loaded for this format). On a `terminal`, a long network's table ends by suggesting --depth.
 
     Every string handed to rich is a Text, never markup: a network named "[/]" or
     "[link=https://...]" is printed as written (markup would crash or emit a terminal hyperlink).
@@ -113,9 +119,9 @@ def layout(report: Report, options: RenderOptions = DEFAULT_OPTIONS,
             justify = "right" if c.right else "left"
             if shown.widths is None:
                 t.add_column(Text(c.title), justify=justify, no_wrap=True)
-            else:
-                t.add_column(Text(c.title), justify=justify, width=shown.widths[i], no_wrap=not c.fold,
-                             overflow="fold")
+            else:  # only what can wrap is narrower than its longest line (table_fit.floor)
+                t.add_column(Text(c.title), justify=justify, width=shown.widths[i], overflow="fold",
+                             no_wrap=shown.widths[i] >= natural(c))
         for r, cells in enumerate(zip(*(c.cells for c in shown.columns), strict=True)):
             if dim is not None and dim[r]:
                 t.add_row(*(Text(cell, style="dim" if cell else "") for cell in cells))
@@ -142,7 +148,9 @@ def layout(report: Report, options: RenderOptions = DEFAULT_OPTIONS,
         needed = shown.width
     else:
         out.append(Text(title(view)))
-    totals = fit(_totals_columns(view), page, TOTAL_DROPS)
+    columns = _totals_columns(view)
+    long = natural(next(c for c in columns if c.key == "exact_macs")) >= EXACT_LONG
+    totals = fit(columns, page, EXACT_FIRST if long else TOTAL_DROPS)
     out.append(table("network totals", totals))
     left_out.append(("network totals", totals))
     kinds = fit(_kinds_columns(view), page, KIND_DROPS)
@@ -156,6 +164,11 @@ def layout(report: Report, options: RenderOptions = DEFAULT_OPTIONS,
     for w in view.warnings:
         out.append(Text(f"warning: {w}", style="yellow"))
     note = left_out_line(left_out, page)
+    if terminal and options.depth is None and len(report.layers) > LONG and any("." in r.name for r in
+                                                                                report.layers):
+        note += ("\n" if note else "") + (f"{len(report.layers)} layers: --depth 1 sums each top-level "
+                                          "block into one row (--depth 2 the level below); --totals-only "
+                                          "shows the totals")
     if note:
         out.append(Text(note, style="dim"))
     return out, needed

@@ -25,7 +25,7 @@ class TextColumn(NamedTuple):
     title: str
     cells: tuple[str, ...]  # one per row; a cell may hold several lines
     right: bool = False  # right-aligned
-    fold: bool = False  # text that may wrap onto more lines if the page is narrow (names); figures never
+    fold: bool = False  # names (a cell's first line) may break anywhere on a narrow page (FOLD_MIN wide)
 
 
 class Fit(NamedTuple):
@@ -43,6 +43,18 @@ def text_width(text: str) -> int:
                for c in text)
 
 
+def floor(column: TextColumn) -> int:
+    """The narrowest a column may become: a name FOLD_MIN (or its title's longest word); anything
+    else its longest word, so that a figure is never broken and an expression (`2*alpha + 1`)
+    only wraps between its terms."""
+    words = column.title.split()
+    for cell in column.cells:
+        lines = cell.split("\n")
+        for line in lines[1:] if column.fold else lines:  # a name may break; what is under it may not
+            words += line.split()
+    return max(FOLD_MIN if column.fold else 0, *(text_width(w) for w in words))
+
+
 def natural(column: TextColumn) -> int:
     """The width a column takes when nothing wraps: its longest line, title included."""
     lines = [column.title, *(line for cell in column.cells for line in cell.split("\n"))]
@@ -57,7 +69,8 @@ def fit(columns: Sequence[TextColumn], page: int | None, drops: Sequence[Sequenc
     """The columns to show on a page `page` characters wide (None: all of them, however wide).
 
     `drops` lists groups of column keys, left out in that order until the table fits. Then the
-    wrapping columns narrow (to FOLD_MIN at least), the widest first. Figures are never narrowed."""
+    columns that can narrow (names, and cells of several words such as symbolic expressions) do, the
+    widest first, down to their `floor`. Figures are never narrowed."""
     columns = tuple(columns)
     left_out: list[str] = []
     widths = [natural(c) for c in columns]
@@ -73,9 +86,8 @@ def fit(columns: Sequence[TextColumn], page: int | None, drops: Sequence[Sequenc
         if table_width(widths) <= page:
             return Fit(columns, None, tuple(left_out), table_width(widths))
     excess = table_width(widths) - page
-    for i in sorted((i for i, c in enumerate(columns) if c.fold), key=lambda i: -widths[i]):
-        floor = max(FOLD_MIN, text_width(columns[i].title))
-        cut = min(excess, max(widths[i] - floor, 0))
+    for i in sorted(range(len(columns)), key=lambda i: (not columns[i].fold, -widths[i])):
+        cut = min(excess, max(widths[i] - floor(columns[i]), 0))
         widths[i] -= cut
         excess -= cut
     return Fit(columns, tuple(widths), tuple(left_out), table_width(widths))
