@@ -207,11 +207,14 @@ def read_blocks(node: Node | None, errors: Collector | None = None) -> dict[str,
 def _read_block(name: str, kloc: Location, body: Node, errors: Collector) -> _Block:
     _identifier(name, kloc, "block name")
     expect_type(body, "map", f"block {name!r}")
+    misspelled: list[str] = []
     for key, loc in body.key_locs.items():
         if key not in BLOCK_DEF_KEYS:
+            misspelled += close_matches(key, BLOCK_DEF_KEYS)
             errors.keep(unknown_key(key, BLOCK_DEF_KEYS, f"block {name!r}", loc))
     if "layers" not in body.value:
-        raise ConvcostError(f"block {name!r} needs `layers`", kloc,
+        error = Consequence if "layers" in misspelled else ConvcostError  # `layerz: ...` said it already
+        raise error(f"block {name!r} needs `layers`", kloc,
                             "list the block's layers under `layers:`, as at the top level")
     layers = expect_type(body.value["layers"], "seq", f"`layers` of block {name!r}")
     if not layers.value:
