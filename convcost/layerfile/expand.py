@@ -480,15 +480,20 @@ class _Expander:
         what the entry before it read, and a reference to its name is not reported again."""
         items = []
         conditional: dict[str, bool] = {}  # name -> whether every entry of that name has a `when`
+        keep = self.errors.keep  # try/except, not `with errors.catch()`: 20,000 layers pay for each entry
         for item in seq.value:  # pass 1: kinds and names, so references can point forward
-            with self.errors.catch():
+            try:
                 items.append(self.entry(item, scope, conditional))
+            except ConvcostError as err:
+                keep(err)
         for kind, body, loc, user_name in items:  # pass 2: expand
             fields = body.value if body is not None else {}
-            before = len(self.errors)
-            with self.errors.catch():
+            before = len(self.errors.errors)
+            try:
                 prev = self.expand_entry(kind, body, fields, loc, scope, prev, user_name)
-            if len(self.errors) > before and user_name is not None:
+            except ConvcostError as err:
+                keep(err)
+            if len(self.errors.errors) > before and user_name is not None:
                 self.broken.add(scope.prefix + user_name)
         return prev
 
@@ -550,8 +555,11 @@ class _Expander:
         raw.attrs = _attrs(raw, rule, plan, scope.env, self.limits, self.errors)
         if extra:
             raw.attrs.update(extra)
-        with self.errors.catch():
-            raw.targets = _layer_targets(raw, scope.env, self.limits)
+        if "budget" in fields or "expect" in fields:
+            try:
+                raw.targets = _layer_targets(raw, scope.env, self.limits)
+            except ConvcostError as err:
+                self.errors.keep(err)
         if "allow" in fields:
             with self.errors.catch():
                 raw.allow = _allowed(fields["allow"])
@@ -863,8 +871,10 @@ class _Expander:
         for i, raw in enumerate(self.layers):
             if raw.broken:
                 continue
-            with self.errors.catch():
+            try:
                 out.append(self.spec_layer(i, raw))
+            except ConvcostError as err:
+                self.errors.keep(err)
         return tuple(out)
 
     def spec_layer(self, i: int, raw: _Raw) -> LayerSpec:
