@@ -197,6 +197,8 @@ def test_a_pipe_with_columns_set_uses_columns():
     assert "left out" not in res.stdout  # 160 columns, as the goldens
     res = runner.invoke(main, ["analyze", "mobilenet_v1", "-o", "/dev/null"], env={"COLUMNS": "80"})
     assert res.exit_code == 0
+    res = runner.invoke(main, ["compare", "resnet18", "--by-layer"], env={"COLUMNS": "80"})
+    assert widest(res.stdout) <= 80 and "…" not in res.stdout
 
 
 # -- in a real terminal --------------------------------------------------------------------------

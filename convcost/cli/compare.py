@@ -52,7 +52,9 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
 
     comparison = run(source, **network, conventions=conventions or None)
     fmt_ = CompareFormat(fmt)
-    options = RenderOptions(by_layer=by_layer)
+    from .page import page_width
+
+    options = RenderOptions(by_layer=by_layer, width=page_width() if output is None else None)
     if fmt_ is CompareFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 

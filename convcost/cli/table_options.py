@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 
 import click
@@ -38,8 +37,7 @@ def view_options(view: dict, fmt, output: str | None):
         option = "--totals-only" if view["depth"] == 0 else "--depth"
         raise click.UsageError(f"{option} shapes the table and Markdown; {fmt.value} always holds every "
                                "layer")
-    width = None
-    columns = os.environ.get("COLUMNS", "")
-    if output is None and columns.isdigit() and int(columns) > 0:
-        width = int(columns)
+    from .page import page_width
+
+    width = page_width() if output is None else None  # a file is 160 columns wide, whatever COLUMNS says
     return RenderOptions(width=width, wide=view["wide"], depth=view["depth"])
