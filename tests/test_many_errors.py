@@ -262,6 +262,9 @@ def test_a_channels_last_input_is_warned():
     for fine in ("[3, 224, 224]", "[1, 28, 28]", "[4, 4, 3]", "[1000]"):  # channels first, and tiny
         body = "  - relu\n" if fine != "[1000]" else "  - fc: {out: 10}\n"
         assert convcost.analyze(_write(f"input: {fine}\nlayers:\n{body}")).warnings == ()
+    res = CliRunner().invoke(main, ["analyze", path, "-f", "csv"])
+    assert res.exit_code == 0
+    assert res.stderr.startswith(f"{path}: warning: input [224, 224, 3] looks channels-last")
     symbolic = _write("vars: {res: 224}\ninput: [res, res, 3]\nlayers:\n  - relu\n")
     assert convcost.analyze(symbolic, symbolic="res").warnings[0].startswith("input [res, res, 3] looks")
 

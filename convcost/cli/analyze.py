@@ -54,6 +54,7 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
         if path is not None:
             refuse_input(path, source, option)
     report = run(source, **network, convention=convention, **roofline)
+    _warn_layout(report)
     if plot is not None:
         from ..render.roofline_plot import render_plot
 
@@ -79,3 +80,14 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
         emit(text)
     else:
         write_output(output, text, "-o")
+
+
+def _warn_layout(report) -> None:
+    """A channels-last input is a mistake in the file, not a note on the analysis: it is also said on
+    stderr, as a compiler's warning, whatever the format (the table, Markdown and JSON carry it too)."""
+    from ..analysis.layout import channels_last
+    from ..errors import Location
+
+    found = channels_last(report.input)
+    if found is not None:
+        click.echo(f"{Location(report.source)}: warning: {found[0]}\n  hint: {found[1]}", err=True)
