@@ -12,7 +12,7 @@ from ..analysis.report import Report
 from ..symbolic.display import decimal, exact_text, grouped, human, percent, seconds, shape
 from . import DEFAULT_OPTIONS, RenderOptions
 from .roofline_text import TIME_TITLES, device_line, time_cells
-from .table_fit import Fit, TextColumn, fit, left_out_line, natural
+from .table_fit import Fit, TextColumn, fit, left_out_line, natural, text_width
 from .view import Column, View
 from .view import build as build_view
 
@@ -70,11 +70,20 @@ def _stacked(columns: list[TextColumn]) -> list[TextColumn]:
 def _layer_fit(view: View, page: int | None) -> tuple[Fit, list[bool]]:
     columns, parts = _layer_columns(view)
     shown = fit(columns, page, LAYER_DROPS)
-    if shown.widths is not None:  # names would have to wrap: put each layer's kind under its name first
+    if shown.widths is not None and _wrapped(shown) > max(3, len(view.rows) // 10):
+        # many names would wrap: rather put each layer's kind under its name (one column for two)
         stacked = fit(_stacked(columns), page, LAYER_DROPS)
         if stacked.widths is None or stacked.width < shown.width:
             shown = stacked
     return shown, parts
+
+
+def _wrapped(shown: Fit) -> int:
+    """How many names wrap onto a second line in `shown`."""
+    i = next((i for i, c in enumerate(shown.columns) if c.key == "name"), None)
+    if i is None:
+        return 0
+    return sum(text_width(name) > shown.widths[i] for name in shown.columns[i].cells)
 
 
 def _totals_columns(view: View) -> list[TextColumn]:
