@@ -56,7 +56,8 @@ def load(source: Source, set: Mapping[str, Any] | None = None, symbolic: Sequenc
 
 def _spec_alone(source: str | Spec, set: Mapping[str, Any], symbolic: Sequence[str]) -> None:
     if isinstance(source, Spec) and (set or symbolic):
-        raise args.ArgumentError("set/symbolic apply when loading; pass them to load() instead")
+        raise args.ArgumentError("set/symbolic apply when loading; pass them to load() instead",
+                                 hint="convcost.load(source, set=..., symbolic=...), then pass the Spec")
 
 
 @exact_int_text()
@@ -178,7 +179,7 @@ def _axes(grid: Mapping[str, Any], what: str, limits: Limits) -> list:
 
     if not isinstance(grid, Mapping):
         raise args.ArgumentError(f"{what} must be a mapping of var names to values, "
-                                 f"got {type(grid).__name__}")
+                                 f"got {type(grid).__name__}", hint='e.g. {"alpha": ["1", "0.5"]}')
     axes = []
     for name, values in grid.items():
         name = args.text(name, what)

@@ -84,7 +84,8 @@ def _bits(value: int, what: str, limits: Limits | None) -> int:
     """`value` within int_bits (`limits` None: the default limit, which the caller cannot raise)."""
     bound = (limits or DEFAULT_LIMITS).int_bits
     if value.bit_length() > bound:
-        hint = "raise it with limits=Limits(int_bits=N) if this is intended" if limits else None
+        hint = ("raise it with limits=Limits(int_bits=N) if this is intended" if limits else
+                "a value this large is refused (docs/security.md)")
         raise ArgumentError(f"{what} has {value.bit_length()} bits, over the limit of {bound}", hint=hint)
     return value
 
@@ -109,8 +110,10 @@ def _inexact(value: Any, what: str, expected: str) -> ArgumentError:
     if isinstance(value, complex) or sympy is not None and value.has(sympy.I):
         return ArgumentError(f"{what} is not a real number, got {shown(str(value))}", hint=f"give {expected}")
     if isinstance(value, bool):
-        return ArgumentError(f"{what} must be {expected}, got {value!r} (a bool)")
-    hint = "a Decimal is exact as a string: str(value)" if _type(value) == "decimal.Decimal" else None
+        return ArgumentError(f"{what} must be {expected}, got {value!r} (a bool)",
+                             hint=f"a bool is not a number here: give {expected}")
+    hint = ("a Decimal is exact as a string: str(value)" if _type(value) == "decimal.Decimal" else
+            f"give {expected} (docs/api.md lists what each argument takes)")
     return ArgumentError(f"{what} must be {expected}, got {_described(value)}", hint=hint)
 
 
@@ -166,7 +169,8 @@ def overrides(given: Any, limits: Limits) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, raw in given.items():
         if not isinstance(name, str):
-            raise ArgumentError(f"set: a var name must be a string, got {_described(name)}")
+            raise ArgumentError(f"set: a var name must be a string, got {_described(name)}",
+                                hint='e.g. set={"alpha": "0.75"}')
         out[name] = raw if isinstance(raw, str) else number(raw, f"set[{shown(name)}]", limits)
     return out
 
@@ -186,7 +190,8 @@ def symbols(given: Any) -> tuple[str, ...]:
     names: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise ArgumentError(f"symbolic: a var name must be a string, got {_described(item)}")
+            raise ArgumentError(f"symbolic: a var name must be a string, got {_described(item)}",
+                                hint='e.g. symbolic=["alpha"] or symbolic="alpha,res"')
         names += [n.strip() for n in item.split(",") if n.strip()]
     return tuple(dict.fromkeys(names))
 
@@ -223,7 +228,8 @@ def ratio(given: Any, what: str, limits: Limits) -> Any:
 
 def flag(given: Any, what: str) -> bool:
     if not isinstance(given, bool):
-        raise ArgumentError(f"{what} must be True or False, got {_described(given)}")
+        raise ArgumentError(f"{what} must be True or False, got {_described(given)}",
+                            hint=f"pass {what}=True or {what}=False")
     return given
 
 
@@ -237,7 +243,8 @@ def dimensions(given: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, raw in given.items():
         if not isinstance(name, str):
-            raise ArgumentError(f"values: a dimension name must be a string, got {_described(name)}")
+            raise ArgumentError(f"values: a dimension name must be a string, got {_described(name)}",
+                                hint='e.g. values={"N": 512, "Dk": 3}')
         out[name] = None if raw is None else value(raw, f"values[{shown(name)}]", None, "a positive int")
     return out
 
@@ -246,11 +253,12 @@ def shape(given: Any, what: str = "shape") -> tuple:
     """An expected shape: a sequence of exact values ([C, H, W] or [F])."""
     if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
         raise ArgumentError(f"{what} must be a sequence of sizes such as [1024, 7, 7], "
-                            f"got {_described(given)}")
+                            f"got {_described(given)}", hint="give a list or tuple of positive ints")
     return tuple(value(v, f"{what}[{i}]", None) for i, v in enumerate(given))
 
 
 def text(given: Any, what: str) -> str:
     if not isinstance(given, str):
-        raise ArgumentError(f"{what} must be a string, got {_described(given)}")
+        raise ArgumentError(f"{what} must be a string, got {_described(given)}",
+                            hint="docs/api.md lists what each argument takes")
     return given

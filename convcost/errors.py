@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 # Exit codes (documented in README.md and docs/ci.md), all of them here.
@@ -103,6 +105,118 @@ class ConvcostError(Exception):
 
 class LimitExceeded(ConvcostError):
     """Input exceeded one of the documented resource limits (see convcost.limits)."""
+
+
+# -- several errors at once ----------------------------------------------------------------------
+
+MAX_ERRORS = 20  # errors reported from one file at most, as compilers cap theirs
+
+
+class ManyErrors(ConvcostError):
+    """Several independent errors of one input, reported together like a compiler's.
+
+    Its message, location and hint are the first error's, so code that reads one error still reads
+    the first; `errors` holds them all and `format()` prints them all, then a count.
+    """
+
+    def __init__(self, errors: Iterable[ConvcostError], capped: bool = False):
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.capped = capped
+        self.exit_code = max(e.exit_code for e in self.errors)
+
+    def format(self) -> str:
+        count = f"{len(self.errors)} errors"
+        if self.capped:
+            count += f" (stopped after {MAX_ERRORS}; fix these and run again to see the rest)"
+        return "\n".join([*(e.format() for e in self.errors), count])
+
+
+def each_error(err: ConvcostError) -> tuple[ConvcostError, ...]:
+    """The errors an error stands for: itself, or each of a ManyErrors."""
+    return err.errors if isinstance(err, ManyErrors) else (err,)
+
+
+class Consequence(ConvcostError):
+    """An error that follows from one already reported (a layer reading a var or block that failed
+    to load): a Collector drops it rather than report one mistake twice."""
+
+
+class _Stop(Exception):
+    """A Collector is full, or a limit was exceeded: the work stops (not a ConvcostError, so no
+    handler on the way turns it into another message)."""
+
+
+class Collector:
+    """Gathers the independent errors of one input (up to `cap`) so that all are reported in one run.
+
+    Work that may fail runs inside `with collector.catch():` (or hands an error to `keep`); an error
+    there is kept and the work goes on with the next independent part. `Consequence` errors are
+    dropped, and an error found twice at one place (a mistake in a repeated block, met in each copy)
+    is kept once. A limit exceeded, or reaching the cap, stops the work. The outermost work runs in
+    `with collector.collecting():`, which raises what was found: the error itself when there is one
+    (its type and text exactly as if nothing had been collected), a ManyErrors when there are several.
+    """
+
+    def __init__(self, cap: int = MAX_ERRORS):
+        self.cap = cap
+        self.errors: list[ConvcostError] = []
+        self.capped = False
+        self._seen: set[tuple] = set()
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def keep(self, err: ConvcostError) -> None:
+        """Keep `err` (or drop it: a Consequence, a repetition); stop when full or past a limit."""
+        if isinstance(err, Consequence) and self.errors:
+            return
+        for e in each_error(err):
+            key = (e.location, _QUOTED.sub("''", str(e.message))) if e.location else (None, str(e.message))
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self.errors.append(e)
+            if len(self.errors) >= self.cap:
+                self.capped = True
+                raise _Stop
+        if isinstance(err, LimitExceeded):
+            raise _Stop
+
+    @contextlib.contextmanager
+    def catch(self) -> Iterator[None]:
+        try:
+            yield
+        except ConvcostError as err:
+            self.keep(err)
+
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[None]:
+        """The whole work: on leaving, raise the errors found (none: nothing happens)."""
+        try:
+            yield
+        except _Stop:
+            pass
+        except ConvcostError as err:
+            try:
+                self.keep(err)
+            except _Stop:
+                pass
+        if self.errors:
+            raise self.error()
+
+    def error(self) -> ConvcostError:
+        """The errors found as one exception: the error itself when there is one, else a ManyErrors
+        of them in file order (line, then column; those of the command line, at no line, first)."""
+        if len(self.errors) == 1:
+            return self.errors[0]
+        ordered = sorted(self.errors, key=lambda e: (e.location.line, e.location.column) if e.location else
+                         (0, 0))
+        return ManyErrors(ordered, capped=self.capped)
+
+
+_QUOTED = re.compile(r"'[^']*'")  # names in messages: the same mistake in copy 1 and copy 2 of a repeat
 
 
 # -- suggestions ---------------------------------------------------------------------------------

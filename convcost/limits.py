@@ -59,7 +59,8 @@ CEILING = 10**12
 def check_limit(name: str, value: int) -> None:
     """A limit's value must be a positive integer no larger than its ceiling (ConvcostError, exit 2)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConvcostError(f"limit {name} must be a positive integer, got {value!r}")
+        raise ConvcostError(f"limit {name} must be a positive integer, got {value!r}",
+                            hint=f"e.g. --limit {name}=N with N a whole number above 0")
     ceiling = CEILINGS.get(name, CEILING)
     if value > ceiling:
         raise ConvcostError(f"limit {name} can be raised to at most {ceiling:,}, got {value:,}",

@@ -30,7 +30,8 @@ def _spec(network: str | os.PathLike | Spec, load: Mapping[str, Any]) -> Spec:
     network = args.source(network, "network")
     if isinstance(network, Spec):
         if load:
-            raise args.ArgumentError("set/symbolic apply when loading; pass them to convcost.load() instead")
+            raise args.ArgumentError("set/symbolic apply when loading; pass them to convcost.load() instead",
+                                     hint="convcost.load(source, set=..., symbolic=...), then pass the Spec")
         return network
     from .api import load as load_spec
 
@@ -79,7 +80,7 @@ def assert_within_budget(network: str | os.PathLike | Spec, macs: Value | str | 
     from .checks.run import check
 
     if macs is None and params is None:
-        raise args.ArgumentError("give macs= and/or params=")
+        raise args.ArgumentError("give macs= and/or params=", hint='e.g. macs="600M", params="5M"')
     limits = args.limits(load.get("limits"))
     macs, params = args.count(macs, "macs", limits), args.count(params, "params", limits)
     report = check(_spec(network, load), max_macs=macs, max_params=params,

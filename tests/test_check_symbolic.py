@@ -107,19 +107,19 @@ def test_what_cannot_be_decided_is_reported_undecided_not_guessed(tmp_path):
 
 def test_symbolic_stride_is_undecided(tmp_path):
     path = tmp_path / "net.yaml"
-    path.write_text("vars: {res: 32}\ninput: [3, res, res]\nlayers:\n  - pointwise: {out: 8, stride: 2}\n"
+    path.write_text("vars: {res: 33}\ninput: [3, res, res]\nlayers:\n  - maxpool: {kernel: 2}\n"
                     "  - conv: {out: 8, kernel: 3, stride: 2, padding: 1}\n")
     (f,) = convcost.check(str(path), symbolic=["res"]).findings
     assert (f.check, f.severity, f.line) == ("shape.stride", Severity.UNDECIDED, 4)
-    (even,) = convcost.check(str(path)).findings  # 1x1/2 on 32 rows reads rows 0, 2, ..., 30: row 31 is lost
-    assert even.severity is Severity.WARNING
-    assert even.message.endswith("the last input row and column are never read")
-    assert convcost.check(str(path), set={"res": 33}).findings == ()  # ... and on 33 rows reads 0, ..., 32
-    path.write_text("vars: {res: 32}\ninput: [3, res, 32]\nlayers:\n  - pointwise: {out: 8, stride: 2}\n")
+    (odd,) = convcost.check(str(path)).findings  # 2x2/2 on 33 rows reads rows 0 to 31: row 32 is lost
+    assert odd.severity is Severity.WARNING
+    assert odd.message.endswith("the last input row and column are never read")
+    assert convcost.check(str(path), set={"res": 32}).findings == ()  # ... and on 32 rows reads them all
+    path.write_text("vars: {res: 32}\ninput: [3, res, 33]\nlayers:\n  - maxpool: {kernel: 2}\n")
     undecided, warning = convcost.check(str(path), symbolic=["res"]).findings  # height open, width known
     assert (undecided.severity, warning.severity) == (Severity.UNDECIDED, Severity.WARNING)
-    assert "input height unread" in undecided.message and "width 32 gives 16.5" in warning.message
-    assert warning.hint.startswith("pointwise takes no padding")
+    assert "input height unread" in undecided.message and "width 33 gives 16.5" in warning.message
+    assert warning.hint.startswith("pad so that")
 
 
 # -- the decision procedure itself -------------------------------------------------------------

@@ -257,3 +257,34 @@ def test_sweep_takes_allow_unsupported_for_an_onnx_model(tmp_path):
     assert allowed.exit_code == 0, allowed.stderr
     assert [line.split(",")[:4] for line in allowed.stdout.splitlines()[1:]] == [
         ["4", "12", str(12 * 32), "12"], ["8", "12", str(12 * 64), "12"]]
+
+
+def test_depth_sums_an_onnx_models_slash_scopes(tmp_path):
+    """PyTorch's exporter names nodes /block/se/fc: --depth 1 sums /block's layers into one row."""
+    path = _small_net(tmp_path)
+    report = convcost.analyze(path)
+    block = [r for r in report.layers if r.name.startswith("/block/")]
+    table = invoke("analyze", path, "--depth", "1", "--wide").stdout
+    row = next(line for line in table.splitlines() if "/block " in line or "/block│" in line.replace(" ", ""))
+    first, last = block[0].index, block[-1].index
+    assert f"{first}-{last}" in row and f"{len(block)} layers" in row
+    assert "/block/dw" not in table and "/stem/Conv" not in table and "3 layers" in table  # /stem
+    assert "│ /fc " in table  # alone in its scope: its own row
+    from convcost.render.view_depth import scope
+
+    assert scope("/features/denseblock1/denselayer1/conv1/Conv", 2) == "/features/denseblock1"
+    assert scope("denseblock1.3.conv1", 2) == "denseblock1.3"
+
+
+def test_an_onnx_model_on_standard_input_is_a_clear_error(tmp_path):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from convcost.cli import main
+
+    data = Path(_small_net(tmp_path)).read_bytes()
+    res = CliRunner().invoke(main, ["analyze", "-"], input=data)
+    assert res.exit_code == 2
+    assert "<stdin>: error: standard input holds an ONNX model" in res.stderr
+    assert "hint: save it and give its path" in res.stderr

@@ -17,26 +17,52 @@ from convcost.zoo import builtin_names
 
 
 def rich_text(items, parts, width: int) -> str:
-    """What report_table prints with rich, no colour (the path taken on a terminal or on declining)."""
-    return report_table.print_rich(report_table.renderables(items, parts), width)
+    """What rich prints for table_plain's items, no colour: every string a Text, as report_table does."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = []
+    for item in items:
+        if isinstance(item, table_plain.Line):
+            out.append(Text(item.text, style=item.style))
+            continue
+        table = Table(title=Text(item.title) if item.title else None, title_justify="left",
+                      header_style="bold")
+        for header, right in zip(item.headers, item.right, strict=True):
+            table.add_column(Text(header), justify="right" if right else "left",
+                             **({} if item.wrap else {"no_wrap": True}))
+        for i, row in enumerate(item.rows):
+            dim = not item.wrap and parts and parts[i]
+            table.add_row(*(Text(c, style="dim" if c and dim else "") for c in row))
+        out.append(table)
+    return report_table.print_rich(out, width)
+
+
+def through_rich(report, options: RenderOptions) -> str:
+    """report_table.render's text had it gone through rich (as it does on a terminal, or declining)."""
+    page = options.width
+    items, needed = report_table.layout(report, options, page)
+    return report_table.print_rich(report_table.renderables(items), max(page, needed))
 
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_the_built_ins_take_the_plain_path_and_match_rich(name):
-    items, parts = report_table.document(convcost.analyze(name))
+    report = convcost.analyze(name)
     for width in (160, 200):  # the widths of `analyze` when the output is not a terminal
-        plain = table_plain.render(items, width)
-        assert plain is not None, width
-        assert plain == rich_text(items, parts, width)
-    for width in (100, 120, 140):  # narrower: the columns shrink, or the plain renderer declines
-        plain = table_plain.render(items, width)
-        assert plain is None or plain == rich_text(items, parts, width)
+        options = RenderOptions(width=width)
+        plain = report_table.plain_items(report_table.layout(report, options, width)[0])
+        assert plain is not None and table_plain.render(plain, width) is not None, width
+        assert report_table.render(report, options) == through_rich(report, options)
+    for width in (80, 100, 120):  # narrower: columns left out, names wrapped (then rich lays it out)
+        options = RenderOptions(width=width)
+        assert report_table.render(report, options) == through_rich(report, options)
 
 
 def test_a_device_report_and_warnings_match_rich():
     report = convcost.analyze("mobilenet_v1", device="t4", fuse=True)
-    items, parts = report_table.document(report)
-    assert table_plain.render(items, 200) == rich_text(items, parts, 200)
+    options = RenderOptions(width=200)
+    assert report_table.plain_items(report_table.layout(report, options, 200)[0]) is not None
+    assert report_table.render(report, options) == through_rich(report, options)
     assert report_table.render(report) == report_table.render(report, RenderOptions(width=200))
 
 
@@ -49,7 +75,7 @@ cells = st.text(alphabet="abcxyz0123456789_./-x :[]", max_size=70)
        headers=st.lists(words, min_size=1, max_size=8),
        rows=st.lists(st.lists(cells, min_size=8, max_size=8), max_size=6),
        right=st.lists(st.booleans(), min_size=8, max_size=8),
-       title=words,
+       title=st.lists(words, min_size=1, max_size=12).map(" ".join),
        line=st.lists(words, max_size=40).map(" ".join),
        wrap=st.booleans())
 def test_generated_tables_and_lines_match_rich(width, headers, rows, right, title, line, wrap):

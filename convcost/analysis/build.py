@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from ..errors import listing
+from ..errors import Collector, listing
 from ..layerfile.model import Spec
 from ..layers.records import COUNTERS, Cost
 from ..layers.registry import get_rules
 from ..symbolic import arith
 from .alternatives import Alternatives, alternatives, pair_alternatives, ratio
 from .engine import Propagated, check_size, propagate
+from .layout import channels_last
 from .memory import with_memory
 from .pairs import find_pairs, unpaired_depthwise
 from .report import KindShare, LayerReport, Report, Totals
@@ -21,7 +22,21 @@ _NO_COST = Cost(0, 0)
 
 def analyze_spec(spec: Spec, dtype: str = "fp32") -> Report:
     """Analyze a loaded Spec into a Report, with every layer's bytes at `dtype`'s element size."""
-    return with_memory(build_report(spec, propagate(spec)), dtype)
+    return with_memory(build_report(spec, propagate_all(spec)), dtype)
+
+
+def propagate_all(spec: Spec) -> Propagated:
+    """Every layer propagated; layers whose shapes are inconsistent raise, all of them together (a
+    ManyErrors when there are several: the layers that read a failed one are not run, so each error
+    is independent). The first error is the one `propagate(spec)` alone would raise."""
+    failures: list = []
+    done = propagate(spec, failures)
+    if failures:
+        errors = Collector()
+        with errors.collecting():
+            for _, err in failures:
+                errors.keep(err)
+    return done
 
 
 def layer_terms(spec: Spec, done: Propagated, ratios: bool = True,
@@ -110,9 +125,11 @@ def build_report(spec: Spec, done: Propagated) -> Report:
     check_size(None, totals.params, totals.macs, *totals.counters.values(), *totals.standard,
                *totals.separable, limits=spec.limits)
     at = {v.value: v.default for v in spec.vars.values() if v.symbolic}
+    layout = channels_last(spec.input)
     return Report(
         spec.name, spec.path, spec.input, {n: v.value for n, v in spec.vars.items()}, spec.symbols,
         tuple(rows), totals, by_kind(rows, totals, at),
+        ((f"{layout[0]}; {layout[1]}",) if layout else ()) +
         tuple(f"layer {n!r}: whether separable is cheaper depends on the symbols; kept as written"
               for n in undecided) + tuple(
             f"layer {n!r}: depthwise convolution not followed by a pointwise one (through bn, activations, "

@@ -31,8 +31,7 @@ from ..symbolic import arith
 from ..symbolic.arith import Value
 from ..symbolic.expr import evaluate_text
 from ..symbolic.grid import Grid, Space, Split, Unlift
-from .build import network_totals
-from .engine import propagate
+from .build import network_totals, propagate_all
 
 Build = Callable[[Mapping[str, Any]], Spec]  # var overrides -> Spec (sources.builder)
 
@@ -200,7 +199,7 @@ def sweep(build: Build, axes: Sequence[Axis], fixed: Mapping[str, Any] | None = 
         lifted = tuple(a for a, ix in enumerate(run) if len(ix) > 1)
         try:
             spec = build(overrides)
-            totals = network_totals(spec, propagate(spec))
+            totals = network_totals(spec, propagate_all(spec))
         except Split as split:
             stack += _split(run, space, split.axes, split.mask)
         except Unlift as unlift:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..analysis.layout import CHECK as LAYOUT_CHECK
+from ..analysis.layout import channels_last
 from ..analysis.report import LayerReport, Report
 from ..layerfile.model import INPUT, LayerSpec, Spec
 from ..layers.formulas import pad_after, pad_pair, window_span
@@ -19,9 +21,7 @@ from ..symbolic.display import exact_text
 from .findings import Finding, Severity
 
 STRIDE_HINT = ("pad so that (H + 2p - d(k-1) - 1) is a multiple of the stride (or use `padding: same`), "
-               "or change the input size")
-POINTWISE_HINT = ("pointwise takes no padding: change the input size so that H - 1 is a multiple of the "
-                  "stride, or use a 1x1 `conv` with `padding: same`")
+               "or change the input size; `allow: [shape.stride]` on the layer accepts it (docs/ci.md)")
 
 
 def inconsistencies(failures: Sequence[tuple[LayerSpec, LayerError]]) -> list[Finding]:
@@ -71,7 +71,9 @@ def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
     PyTorch floors (H + 2p - d(k-1) - 1)/s + 1. The floor leaves r = (H + 2p - d(k-1) - 1) mod s
     rows of the padded input unread at the end; the last p of those are padding, so r - p input
     rows are lost. Dropping only padding (3x3, stride 2, padding 1 on an even size, as in every
-    MobileNet) loses nothing and is not reported. Symbolic sizes give a `None` row count when
+    MobileNet) loses nothing and is not reported. Neither is a window narrower than its stride
+    (d(k-1) + 1 < s, a 1x1 stride-2 downsample): it skips the rows between its windows by design, and
+    the last one is one of those. Symbolic sizes give a `None` row count when
     whether rows are lost cannot be decided.
     """
     geometry = _windows(row)
@@ -81,8 +83,8 @@ def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
     for axis, i in (("height", 0), ("width", 1)):
         size = row.input[1 + i]
         k, s, p, d = (g[i] for g in geometry)
-        if s == 1:
-            continue
+        if s == 1 or arith.less_than(arith.add(arith.mul(d, arith.sub(k, 1)), 1), s) is True:
+            continue  # a window narrower than its stride skips rows between windows by design
         span = window_span(size, k, p, d)
         rest = arith.sub(span, arith.mul(arith.floordiv(span, s), s))
         lost = arith.sub(rest, pad_after(p))
@@ -95,11 +97,14 @@ def dropped_input(row: LayerReport) -> list[tuple[str, object, object, object]]:
     return out
 
 
-def stride_findings(report: Report) -> list[Finding]:
+def stride_findings(report: Report, allowed: Mapping[str, Sequence[str]] | None = None) -> list[Finding]:
     """`shape.stride`: a warning per layer whose stride leaves input rows or columns unread
-    (undecided when symbolic sizes leave it open)."""
+    (undecided when symbolic sizes leave it open), except in layers that `allow` it."""
     found = []
+    allowed = allowed or {}
     for row in report.layers:
+        if "shape.stride" in allowed.get(row.name, ()):
+            continue
         axes = dropped_input(row)
         if not axes:
             continue
@@ -110,7 +115,7 @@ def stride_findings(report: Report) -> list[Finding]:
             found.append(Finding(
                 "shape.stride", Severity.UNDECIDED,
                 f"layer {row.name!r} ({row.kind}): whether stride {_stride(row)} leaves input {names} unread "
-                f"depends on the symbols (input {sizes})", row.loc, _hint(row), row.name))
+                f"depends on the symbols (input {sizes})", row.loc, STRIDE_HINT, row.name))
         axes = [a for a in axes if a[3] is not None]
         if not axes:
             continue
@@ -128,12 +133,17 @@ def stride_findings(report: Report) -> list[Finding]:
             "shape.stride", Severity.WARNING,
             f"layer {row.name!r} ({row.kind}): stride {_stride(row)} does not divide the input: "
             + "; ".join(parts),
-            row.loc, _hint(row), row.name))
+            row.loc, STRIDE_HINT, row.name))
     return found
 
 
-def _hint(row: LayerReport) -> str:
-    return POINTWISE_HINT if row.kind == "pointwise" else STRIDE_HINT
+def layout_findings(spec: Spec) -> list[Finding]:
+    """`input.layout`: a warning when the input looks channels-last (analysis/layout.py)."""
+    found = channels_last(spec.input)
+    if found is None:
+        return []
+    message, hint = found
+    return [Finding(LAYOUT_CHECK, Severity.WARNING, message, spec.input_loc, hint)]
 
 
 def _stride(row: LayerReport) -> str:

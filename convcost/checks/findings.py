@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from ..errors import Location
+from ..errors import ConvcostError, Location, each_error
 
 
 class Severity(StrEnum):
@@ -149,3 +149,29 @@ def by_layer(findings: Iterable[Finding]) -> dict[str | None, list[Finding]]:
     for f in findings:
         groups.setdefault(f.layer, []).append(f)
     return groups
+
+
+LOAD = "load"  # the check id of an input that could not be read as a network (exit 2)
+
+
+USAGE = "usage"  # ... and of a command line that could not be read (a bad option, exit 2)
+
+
+def invalid(source: str, err: ConvcostError, strict: bool = False, symbols: Sequence[str] = (),
+            convention: str = "paper", check: str = LOAD) -> CheckReport:
+    """The report of an input that could not be loaded (exit 2): one failed check `load` (`usage`
+    for the command line) whose findings are its errors, each at its place, so that every format
+    can still say what is wrong (JSON on standard output, JUnit; docs/ci.md)."""
+    errors = each_error(err)
+    path = next((e.location.path for e in errors if e.location), source)
+    findings = [Finding(check, Severity.ERROR, e.message, e.location or Location(source), e.hint, None, check)
+                for e in errors]
+    first = errors[0]
+    message = first.message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+    outcome = conclude(check, check, message, first.location or Location(source), findings)
+    return CheckReport(source, "", path, tuple(symbols), strict, (outcome,), convention)
+
+
+def is_invalid(report: CheckReport) -> bool:
+    """Whether `report` stands for an input that could not be loaded (`invalid`)."""
+    return len(report.outcomes) == 1 and report.outcomes[0].check in (LOAD, USAGE)

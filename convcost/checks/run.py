@@ -20,7 +20,7 @@ from ..layerfile.model import Spec
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.arith import Value
 from ..symbolic.quantity import ratio
-from .consistency import blocked_by, inconsistencies, stride_findings
+from .consistency import blocked_by, inconsistencies, layout_findings, stride_findings
 from .decide import ranges
 from .findings import CheckReport, Finding, as_strict, conclude
 from .lint import separable_lint
@@ -50,7 +50,8 @@ def check(source: str | Spec, set: Mapping[str, Any] | None = None, symbolic: Se
     space = ranges(spec)
     where = network_location(spec)
     summary = _shapes_summary(len(spec.layers), len(p.broken), len(p.missing))
-    outcomes = [conclude("shapes", "shapes", summary, where, p.broken + stride_findings(p.report))]
+    outcomes = [conclude("shapes", "shapes", summary, where,
+                         p.broken + layout_findings(spec) + stride_findings(p.report, _allowed(spec)))]
     counted = apply(p.report, convention)
     words = WORDS if convention == DEFAULT else {**WORDS, "macs": count_title(convention),
                                                  "params": params_title(convention)}
@@ -80,6 +81,11 @@ def propagated(spec: Spec) -> Propagated:
                for n, cause in blocked_by(spec, done, failures).items()}
     missing.update({layer.name: "its shapes are inconsistent" for layer, _ in failures})
     return Propagated(build_report(spec, done), broken, missing)
+
+
+def _allowed(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """The warnings each layer accepts (`allow:`), by layer name."""
+    return {layer.name: layer.allow for layer in spec.layers if layer.allow}
 
 
 def _shapes_summary(layers: int, broken: int, missing: int) -> str:

@@ -37,7 +37,8 @@ def writing_stdout() -> Iterator[None]:
         yield
     except OSError as exc:
         _silence_stdout()
-        raise ConvcostError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        raise ConvcostError(f"cannot write to standard output: {exc.strerror or exc}",
+                            hint="check the disk or pipe it goes to, or write to a file with -o") from None
 
 
 def emit(text: str) -> None:
@@ -73,7 +74,8 @@ class ConvcostGroup(click.Group):
             return super().main(*args, **kwargs)
         except OSError as exc:  # click's own output failed (--help or --version on a full disk)
             _silence_stdout()
-            click.echo(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+            click.echo(f"error: cannot write to standard output: {exc.strerror or exc}\n"
+                       "  hint: check the disk or pipe it goes to", err=True)
             sys.exit(EXIT_INVALID_INPUT)
 
     def invoke(self, ctx: click.Context):  # noqa: D401 - click API
@@ -88,10 +90,12 @@ class ConvcostGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except RecursionError:
-            click.echo("error: input is nested too deeply to process", err=True)
+            click.echo("error: input is nested too deeply to process\n"
+                       "  hint: flatten the nesting (or raise --limit yaml_depth=N)", err=True)
             ctx.exit(EXIT_INVALID_INPUT)
         except MemoryError:
-            click.echo("error: out of memory while processing the input", err=True)
+            click.echo("error: out of memory while processing the input\n"
+                       "  hint: lower the limits (docs/security.md) or give it more memory", err=True)
             ctx.exit(EXIT_INVALID_INPUT)
         except Exception as exc:  # a bug in convcost, not in the input
             if os.environ.get("CONVCOST_DEBUG"):
@@ -149,7 +153,7 @@ class _LazyGroup(ConvcostGroup):
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="convcost", prog_name="convcost")
+@click.version_option(None, "-V", "--version", package_name="convcost", prog_name="convcost")
 def main() -> None:
     """Exact cost analysis of convolutional networks: parameters and mult-adds of every layer,
     standard versus depthwise-separable, from a layer file, with no framework and no forward pass.

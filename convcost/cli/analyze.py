@@ -9,6 +9,7 @@ import click
 from ..render import ReportFormat
 from .device_options import device_options
 from .options import convention_option, network_options
+from .table_options import table_options, view_options
 
 
 @click.command()
@@ -20,8 +21,9 @@ from .options import convention_option, network_options
               help="Output format. JSON and CSV are exact; the table rounds big numbers.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
+@table_options
 def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: str,
-            output: str | None) -> None:
+            output: str | None, view: dict) -> None:
     """Per-layer and total parameters and mult-adds of a network, each conv layer beside its
     standard and depthwise-separable alternatives.
 
@@ -35,6 +37,12 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
       convcost analyze mobilenet_v1 --symbolic alpha --format markdown
       convcost analyze resnet18 --convention fvcore
       convcost analyze mobilenet_v1 --device jetson-orin-nano-8gb --dtype fp16 --plot roofline.svg
+      convcost analyze densenet121 --depth 1
+      convcost analyze resnet50 --totals-only
+
+    \b
+    The table fits the terminal: a narrow one leaves out the input shape and the alternatives (it
+    says so below the table) before any figure could be cut; --wide shows every column.
     """
     from ..api import analyze as run
     from ..render import render
@@ -46,25 +54,41 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
         if path is not None:
             refuse_input(path, source, option)
     report = run(source, **network, convention=convention, **roofline)
+    _warn_layout(report)
     if plot is not None:
         from ..render.roofline_plot import render_plot
 
         write_output(plot, render_plot(report, plot), "--plot")
     fmt_ = ReportFormat(fmt)
+    options = view_options(view, fmt_, output)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 
-        from ..render.report_table import build
+        from ..render.report_table import layout, renderables
 
+        page = Console().width  # the terminal's (or COLUMNS)
+        shown, needed = layout(report, options, None if options.wide else page, terminal=True)
+        items = renderables(shown)
         # Every renderable is rich Text (names are never markup); no highlighting or emoji codes either.
-        console = Console(markup=False, emoji=False, highlight=False)
+        console = Console(markup=False, emoji=False, highlight=False, width=max(page, needed))
         with writing_stdout():
-            for item in build(report):
+            for item in items:
                 console.print(item)
                 console.print()
         return
-    text = render(report, fmt_)
+    text = render(report, fmt_, options)
     if output is None:
         emit(text)
     else:
         write_output(output, text, "-o")
+
+
+def _warn_layout(report) -> None:
+    """A channels-last input is a mistake in the file, not a note on the analysis: it is also said on
+    stderr, as a compiler's warning, whatever the format (the table, Markdown and JSON carry it too)."""
+    from ..analysis.layout import channels_last
+    from ..errors import Location
+
+    found = channels_last(report.input)
+    if found is not None:
+        click.echo(f"{Location(report.source)}: warning: {found[0]}\n  hint: {found[1]}", err=True)

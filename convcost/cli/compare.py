@@ -52,14 +52,18 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
 
     comparison = run(source, **network, conventions=conventions or None)
     fmt_ = CompareFormat(fmt)
-    options = RenderOptions(by_layer=by_layer)
+    from .page import page_width
+
+    options = RenderOptions(by_layer=by_layer, width=page_width() if output is None else None)
     if fmt_ is CompareFormat.TABLE and output is None and sys.stdout.isatty():
         from rich.console import Console
 
-        from ..render.compare_table import build
+        from ..render.compare_table import layout
 
-        console = Console()
-        for item in build(comparison, options):
+        page = Console().width  # the terminal's (or COLUMNS)
+        items, needed = layout(comparison, options, page)
+        console = Console(markup=False, emoji=False, highlight=False, width=max(page, needed))
+        for item in items:
             console.print(item)
             console.print()
         return

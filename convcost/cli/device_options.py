@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import click
 
+from .completion import complete_device
+
 # The keys of convcost.devices.DTYPE_BYTES, written out so that --help loads nothing (a test compares them).
 DTYPES = ("fp32", "fp16", "bf16", "int8")
 
@@ -16,7 +18,7 @@ def device_options(fn: Callable) -> Callable:
 
     @click.option("--dtype", type=click.Choice(DTYPES), default="fp32", show_default=True,
                   help="Element type: sets the bytes of weights and activations and the device's peak rate.")
-    @click.option("--device", metavar="NAME_OR_FILE", default=None,
+    @click.option("--device", metavar="NAME_OR_FILE", default=None, shell_complete=complete_device,
                   help="Add roofline times on this device: a built-in (`convcost devices`) or a device "
                   "file (docs/roofline.md).")
     @click.option("--fuse", is_flag=True,

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import click
 
+from .completion import complete_source
+
 
 def _pairs(option: str, values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
@@ -55,7 +57,7 @@ allow_unsupported_option = click.option(
 def network_options(fn: Callable) -> Callable:
     """SOURCE plus --set, --symbolic and --limit: everything that says which network to load."""
 
-    @click.argument("source", metavar="FILE_OR_BUILTIN")
+    @click.argument("source", metavar="FILE_OR_BUILTIN", shell_complete=complete_source)
     @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--symbolic", "symbolic", multiple=True, metavar="NAME[,NAME...]",
                   help="Keep these vars as sympy symbols: results become closed-form expressions.")
@@ -70,6 +72,16 @@ def network_options(fn: Callable) -> Callable:
             kwargs["network"]["allow_unsupported"] = True
         return fn(*args, **kwargs)
 
+    return wrapper
+
+
+def networks_options(fn: Callable) -> Callable:
+    """network_options for several networks: SOURCES, a tuple of files and built-in names (`-` is
+    standard input), in place of SOURCE."""
+    wrapper = network_options(fn)
+    many = click.Argument(["sources"], nargs=-1, required=True, metavar="FILE_OR_BUILTIN...",
+                          shell_complete=complete_source)
+    wrapper.__click_params__ = [many if p.name == "source" else p for p in wrapper.__click_params__]
     return wrapper
 
 
@@ -89,7 +101,7 @@ def grid_options(fn: Callable) -> Callable:
     --symbolic: a sweep is numeric); passes `sets` (NAME -> text), `limits` (a Limits) and
     `allow_unsupported`."""
 
-    @click.argument("source", metavar="FILE_OR_BUILTIN")
+    @click.argument("source", metavar="FILE_OR_BUILTIN", shell_complete=complete_source)
     @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help=SET_HELP)
     @click.option("--limit", "limits", multiple=True, metavar="NAME=N", help=LIMIT_HELP)
     @allow_unsupported_option

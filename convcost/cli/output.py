@@ -18,6 +18,8 @@ import tempfile
 
 from ..errors import ConvcostError, Location
 
+_HINT = "check that the folder exists and is writable, and that the disk has room"
+
 
 def _failed(exc: OSError) -> str:
     if exc.errno == errno.ENXIO:  # opening a named pipe for writing, without blocking, nobody reads it
@@ -55,7 +57,7 @@ def _replace(path: str, text: str | bytes, where: Location) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".convcost-", suffix=".tmp", dir=os.path.dirname(path) or ".")
     except OSError as exc:
-        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where) from None
+        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where, _HINT) from None
     try:
         with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
               os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
@@ -66,7 +68,7 @@ def _replace(path: str, text: str | bytes, where: Location) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise ConvcostError(f"cannot write the output: {_failed(exc)}", where) from None
+            raise ConvcostError(f"cannot write the output: {_failed(exc)}", where, _HINT) from None
         raise
 
 
@@ -78,14 +80,14 @@ def _write_through(path: str, text: str | bytes, where: Location, truncate: bool
         # O_NONBLOCK: opening a named pipe nobody reads would otherwise wait forever (it fails at once).
         fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where) from None
+        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where, _HINT) from None
     try:
         os.set_blocking(fd, True)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
     except OSError as exc:
-        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where) from None
+        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where, _HINT) from None
     finally:
         os.close(fd)
 
@@ -101,7 +103,7 @@ def write_output(path: str, text: str | bytes, option: str = "-o") -> None:
         _replace(os.path.realpath(path) if os.path.islink(path) else path, text, where)
         return
     except OSError as exc:
-        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where) from None
+        raise ConvcostError(f"cannot write the output: {_failed(exc)}", where, _HINT) from None
     if stat.S_ISREG(st.st_mode):
         target = os.path.realpath(path)
         try:

@@ -14,6 +14,7 @@ import click
 from ..errors import EXIT_CHECK_FAILED, ConvcostError
 from ..limits import DEFAULT_LIMITS
 from ..render import ProofFormat
+from .completion import complete_device, complete_source
 from .device_options import DTYPES
 from .options import allow_unsupported_option
 
@@ -65,7 +66,7 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
 
 
 @click.command()
-@click.argument("source", metavar="[FILE_OR_BUILTIN]", required=False)
+@click.argument("source", metavar="[FILE_OR_BUILTIN]", required=False, shell_complete=complete_source)
 @click.option(
     "--layer", metavar="NAME", help="Take M, N, Dk, Dk', Do, Do' from this layer of FILE_OR_BUILTIN."
 )
@@ -89,7 +90,8 @@ def _dimensions(kernel: str | None, m: str | None, n: str | None, output_size: s
     "--roofline", is_flag=True,
     help="Add the roofline derivation: standard versus separable time, and exactly when separable is faster.",
 )
-@click.option("--device", metavar="NAME_OR_FILE", help="With --roofline: the device's peak and bandwidth.")
+@click.option("--device", metavar="NAME_OR_FILE", shell_complete=complete_device,
+              help="With --roofline: the device's peak and bandwidth.")
 @click.option("--ridge", metavar="FLOP_PER_BYTE",
               help="With --roofline: a ridge point (peak / bandwidth) instead of a device.")
 @click.option("--dtype", type=click.Choice(DTYPES), default=None,
@@ -148,9 +150,11 @@ def prove(
                 hint="e.g. convcost prove mobilenet_v1 --layer sep6",
             )
         if sets:
-            raise ConvcostError("--set needs a layer file or built-in network")
+            raise ConvcostError("--set needs a layer file or built-in network",
+                                hint="e.g. convcost prove mobilenet_v1 --layer sep6 --set alpha=0.5")
         if allow_unsupported:
-            raise ConvcostError("--allow-unsupported needs an ONNX model")
+            raise ConvcostError("--allow-unsupported needs an ONNX model",
+                                hint="e.g. convcost prove model.onnx --layer /conv --allow-unsupported")
     else:
         if layer is None:
             raise ConvcostError(
@@ -163,7 +167,8 @@ def prove(
                 for o, v in (("--kernel", kernel), ("--in", m), ("--out", n), ("--output-size", output_size))
                 if v is not None
             )
-            raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}")
+            raise ConvcostError(f"--layer takes the dimensions from the layer; drop {given}",
+                                hint="give either a layer or the dimensions, not both")
 
     from ..proof import prove as run
     from ..proof import prove_layer

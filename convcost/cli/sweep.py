@@ -59,7 +59,7 @@ def sweep(source: str, sets: dict, limits, allow_unsupported: bool, grids: tuple
     axes = parse_axes("--grid", grids, limits)
     _, build = builder(source, limits, allow_unsupported)
     result = run(build, axes, sets, source, limits)
-    text = render(result, SweepFormat(fmt))
+    text = render(result, SweepFormat(fmt), _page(fmt, output))
     if output is None:
         from . import emit
 
@@ -76,3 +76,14 @@ def sweep(source: str, sets: dict, limits, allow_unsupported: bool, grids: tuple
     if result.failed:
         click.echo(f"{result.failed:,} of {len(result.rows):,} configurations failed", err=True)
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+
+def _page(fmt: str, output: str | None):
+    """The table's page when it goes to standard output (cli/page.py); none for a file or another
+    format (the table is whole)."""
+    from ..render import RenderOptions
+    from .page import page_width
+
+    if fmt != SweepFormat.TABLE.value or output is not None:
+        return RenderOptions()
+    return RenderOptions(width=page_width())

@@ -13,10 +13,12 @@ def zoo(ctx: click.Context) -> None:
         return
     from ..zoo import builtin_names, describe
     from . import emit
+    from .page import hanging, page_width
 
     names = builtin_names()
     width = max(map(len, names), default=0)
-    emit("".join(f"{name.ljust(width)}  {describe(name)}\n" for name in names))
+    page = page_width()
+    emit("".join(hanging(f"{name.ljust(width)}  ", describe(name), page) + "\n" for name in names))
 
 
 @zoo.command()

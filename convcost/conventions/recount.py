@@ -99,6 +99,15 @@ def _versions(row: LayerReport, written: Cost, standard: Cost, separable: Cost) 
     return written, (separable if cheaper else written)
 
 
+def versions(row: LayerReport) -> tuple[Cost, Cost]:
+    """What a row of a Report (in any convention) adds to its "all standard" and "separable where
+    cheaper" totals; summed over every row, they are the Report's totals.standard and .separable."""
+    written = Cost(row.params, row.macs)
+    if row.standard is None:
+        return written, written
+    return _versions(row, written, row.standard, row.separable)
+
+
 def _parts(convention: Convention, layer: Layer, c: LayerCount) -> tuple:
     """The parts of a `separable` layer (depthwise, pointwise) counted in the convention; a layer of one
     part is that part."""

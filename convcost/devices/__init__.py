@@ -106,7 +106,8 @@ def parse_device(root, key: str, limits: Limits = DEFAULT_LIMITS) -> Device:
                                 "e.g. {name: my-gpu, peak_flops: {fp32: 1e13}, bandwidth: 1e11}")
     name = one_line(root.value["name"], "`name`")
     if not name:
-        raise ConvcostError("`name` must not be empty", root.value["name"].loc)
+        raise ConvcostError("`name` must not be empty", root.value["name"].loc,
+                            "name the device, e.g. `name: NVIDIA T4`")
     peaks_node = expect_type(root.value["peak_flops"], "map", "`peak_flops`")
     peaks: dict[str, Value] = {}
     for dtype, node in peaks_node.value.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from ..errors import ConvcostError, shown
+from ..errors import ConvcostError, did_you_mean, shown
 from ..limits import Limits
 from ..symbolic import arith
 from ..symbolic.arith import Value
@@ -20,7 +20,8 @@ def number(node: Node, env: Env, limits: Limits, what: str) -> Value:
         return node.value
     if node.type == "str":
         return evaluate_text(node.value, env, limits, node.loc)
-    raise ConvcostError(f"{what} must be a number or an expression, got {node.describe()}", node.loc)
+    raise ConvcostError(f"{what} must be a number or an expression, got {node.describe()}", node.loc,
+                        "write a number (32, 0.75) or an expression in quotes (\"32*alpha\")")
 
 
 def _check_int(value: Value, node: Node, what: str, minimum: int) -> Value:
@@ -32,7 +33,8 @@ def _check_int(value: Value, node: Node, what: str, minimum: int) -> Value:
         )
     low = arith.less_than(value, minimum)
     if low is True:
-        raise ConvcostError(f"{what} must be at least {minimum}, got {value}", node.loc)
+        raise ConvcostError(f"{what} must be at least {minimum}, got {value}", node.loc,
+                            "check the value, or the vars it is computed from")
     return value
 
 
@@ -49,7 +51,8 @@ def _pair(node: Node, env: Env, limits: Limits, what: str, one: Callable) -> tup
     if node.type == "seq":
         if len(node.value) != 2:
             raise ConvcostError(
-                f"{what} takes one value or a [height, width] pair, got {len(node.value)} values", node.loc)
+                f"{what} takes one value or a [height, width] pair, got {len(node.value)} values", node.loc,
+                "write e.g. 3 or [3, 5]")
         return (one(node.value[0], env, limits, what), one(node.value[1], env, limits, what))
     v = one(node, env, limits, what)
     return (v, v)
@@ -60,18 +63,35 @@ def size(node: Node, env: Env, limits: Limits, what: str) -> tuple:
     return _pair(node, env, limits, what, count)
 
 
+PADDING_HINT = ("padding takes `same` or `valid` (lower case), a number, [height, width] or "
+                "[top, bottom, left, right], each a number or an expression over the vars")
+
+
 def padding(node: Node, env: Env, limits: Limits, what: str):
     """A non-negative integer, a [height, width] pair, a [top, bottom, left, right] quadruple, or
     `same` / `valid`. An axis padded unequally is a (before, after) pair inside the (height, width)
     pair; [1, 1, 2, 2] is the plain pair (1, 2)."""
-    if node.type == "str" and node.value.strip() in ("same", "valid"):
-        return node.value.strip()
+    if node.type == "str":
+        word = node.value.strip()
+        if word in ("same", "valid"):
+            return word
+        if word.lower() in ("same", "valid"):  # TensorFlow's SAME and VALID
+            raise ConvcostError(f"{what} is {shown(word)}: padding names are lower case", node.loc,
+                                f"write `padding: {word.lower()}`; {PADDING_HINT}")
+        if word.lower() in ("same_upper", "same_lower"):  # ONNX's auto_pad
+            raise ConvcostError(f"{what} is {shown(word)}, ONNX's auto_pad: here it is `padding: same`",
+                                node.loc, f"write `padding: same` (the cost is the same); {PADDING_HINT}")
+        if word.isidentifier() and word not in env:
+            close = did_you_mean(word, env)
+            raise ConvcostError(f"{what} must be `same`, `valid`, a number or an expression, "
+                                f"got {shown(word)}", node.loc,
+                                f"{close + ' ' if close else ''}{PADDING_HINT}")
     if node.type == "seq" and len(node.value) == 4:
         top, bottom, left, right = (nonneg(n, env, limits, what) for n in node.value)
         return (top if top == bottom else (top, bottom), left if left == right else (left, right))
     if node.type == "seq" and len(node.value) != 2:
         raise ConvcostError(f"{what} takes one value, a [height, width] pair or [top, bottom, left, right], "
-                            f"got {len(node.value)} values", node.loc)
+                            f"got {len(node.value)} values", node.loc, PADDING_HINT)
     return _pair(node, env, limits, what, nonneg)
 
 
@@ -79,22 +99,26 @@ def shape(node: Node, env: Env, limits: Limits, what: str) -> tuple:
     """A shape per sample: [features] or [channels, height, width], each a positive integer."""
     if node.type != "seq" or len(node.value) not in (1, 3):
         raise ConvcostError(f"{what} is [features] or [channels, height, width], got {node.describe()}",
-                            node.loc)
+                            node.loc, "e.g. [3, 224, 224] for an RGB image, [1000] for a vector; no batch "
+                            "axis")
     return tuple(count(n, env, limits, what) for n in node.value)
 
 
 def boolean(node: Node, env: Env, limits: Limits, what: str) -> bool:
     if node.type != "bool":
         raise ConvcostError(f"{what} must be true or false, got {node.describe()} {shown(node.text)}",
-                            node.loc)
+                            node.loc, "write true or false, without quotes")
     return node.value
 
 
 def choice(options: tuple[str, ...]) -> Callable:
     def coerce(node: Node, env: Env, limits: Limits, what: str) -> str:
         if node.type != "str" or node.value not in options:
+            text = node.text.strip()
+            hint = (f"write `{text.lower()}` (lower case)" if text.lower() in options else
+                    did_you_mean(text, options) or f"write one of: {', '.join(options)}")
             raise ConvcostError(f"{what} must be one of {', '.join(options)}, got {shown(node.text)}",
-                                node.loc)
+                                node.loc, hint)
         return node.value
 
     return coerce

@@ -20,6 +20,8 @@ from ..symbolic.arith import Value
 from ..symbolic.expr import evaluate_text
 from .yamlnodes import Node
 
+CONDITION_HINT = ("`when` takes true, false, or a comparison such as \"in_channels == out\" or "
+                  "\"stride > 1\", joined with and, or, not")
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
@@ -60,7 +62,7 @@ def _evaluate(node: ast.AST, source: str, env: Mapping[str, Value], limits: Limi
     if isinstance(node, ast.Compare):
         if not all(type(op) in _COMPARE for op in node.ops):
             raise ConvcostError(f"condition {shown(source)} uses an operator other than "
-                                + " ".join(_COMPARE.values()), loc)
+                                + " ".join(_COMPARE.values()), loc, CONDITION_HINT)
         values = [evaluate_text(ast.get_source_segment(source, n) or "", env, limits, loc)
                   for n in (node.left, *node.comparators)]
         for op, a, b in zip(node.ops, values, values[1:], strict=False):
@@ -82,11 +84,12 @@ def condition(node: Node, env: Mapping[str, Value], limits: Limits) -> bool:
         return node.value != 0
     if node.type != "str":
         raise ConvcostError("`when` takes true, false, a number or a condition string, got "
-                            f"{node.describe()}", node.loc)
+                            f"{node.describe()}", node.loc, CONDITION_HINT)
     source = node.value.strip()
     if len(source) > limits.expr_chars:
         raise ConvcostError(f"condition is {len(source)} characters long, over the limit of "
-                            f"{limits.expr_chars}", node.loc)
+                            f"{limits.expr_chars}", node.loc,
+                            "raise it with --limit expr_chars=N if this is intended")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -98,4 +101,5 @@ def condition(node: Node, env: Mapping[str, Value], limits: Limits) -> bool:
     try:
         return _evaluate(tree.body, source, env, limits, node.loc)
     except RecursionError:
-        raise ConvcostError(f"condition {shown(source)} is nested too deeply", node.loc) from None
+        raise ConvcostError(f"condition {shown(source)} is nested too deeply", node.loc,
+                            "write a shorter condition") from None

@@ -17,8 +17,17 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, shown
-from ..layers.records import COMMON_KEYS, REQUIRED, LayerError
+from ..errors import (
+    Collector,
+    Consequence,
+    ConvcostError,
+    LimitExceeded,
+    Location,
+    close_matches,
+    did_you_mean,
+    shown,
+)
+from ..layers.records import ALLOWABLE, COMMON_KEYS, REQUIRED, LayerError
 from ..layers.registry import get_rules
 from ..limits import Limits
 from ..symbolic import arith
@@ -26,6 +35,8 @@ from ..symbolic.arith import Value
 from . import coerce, targets
 from .conditions import condition
 from .fields import NAME_CHARS, expect_type, unknown_key
+from .foreign import KEYS as FOREIGN_KEYS
+from .foreign import kind_hint
 from .model import BLOCK_INPUT, INPUT, REPEAT_INPUT, LayerSpec
 from .yamlnodes import Node
 
@@ -39,14 +50,18 @@ SHAPE_NAMES = {"in_channels": 0, "in_height": 1, "in_width": 2}
 _LAYER_NAME = re.compile(r"/*\w[\w./-]*")  # a leading `/` as ONNX exporters name nodes (docs/onnx.md)
 _BLOCK_NAME = re.compile(r"[^\W\d]\w*")
 _RESERVED = (INPUT, REPEAT_INPUT, BLOCK_INPUT)
+_REPEAT_HINT = ("write `repeat: {times: N, layers: [...]}`, or `repeat: {times: N, use: BLOCK}`; "
+                "see docs/layer-file.md")
+_RECURSION_HINT = "a block cannot contain itself, directly or through other blocks"
 _UNKNOWN = object()  # a shape that cannot be known while loading (forward reference, failing rule)
+_BROKEN = "a layer before it has errors"  # why a shape is unknown when the layer's errors are reported
 
 
 class _Raw:
     """A layer during expansion; its name is final, its inputs are resolved at the end."""
 
     __slots__ = ("kind", "body", "loc", "key_locs", "name", "user_named", "scope", "prev", "attrs",
-                 "targets", "early", "shape", "why", "pos")
+                 "targets", "early", "shape", "why", "pos", "broken", "allow")
 
     def __init__(self, kind, body, loc, key_locs, name, user_named, scope, prev):
         self.kind = kind
@@ -63,6 +78,8 @@ class _Raw:
         self.shape: Any = None  # None: not computed yet; _UNKNOWN: cannot be known while loading
         self.why = ""
         self.pos = 0
+        self.broken = False  # its settings had errors (reported): no shape, no LayerSpec
+        self.allow: tuple[str, ...] = ()
 
 
 class _Group:
@@ -169,36 +186,51 @@ def _identifier(raw: str, loc: Location, what: str) -> str:
     return raw
 
 
-def read_blocks(node: Node | None) -> dict[str, _Block]:
-    """The top-level `blocks:` section: name -> block definition."""
+def read_blocks(node: Node | None, errors: Collector | None = None) -> dict[str, _Block | None]:
+    """The top-level `blocks:` section: name -> block definition (None: a block whose definition has
+    errors, kept in `errors`, so that its uses are not reported again)."""
     if node is None or node.type == "null":
         return {}
     expect_type(node, "map", "`blocks`")
-    out: dict[str, _Block] = {}
+    errors = errors if errors is not None else Collector(cap=1)
+    out: dict[str, _Block | None] = {}
     for name, body in node.value.items():
         kloc = node.key_locs[name]
-        _identifier(name, kloc, "block name")
-        expect_type(body, "map", f"block {name!r}")
-        for key, loc in body.key_locs.items():
-            if key not in BLOCK_DEF_KEYS:
-                raise unknown_key(key, BLOCK_DEF_KEYS, f"block {name!r}", loc)
-        if "layers" not in body.value:
-            raise ConvcostError(f"block {name!r} needs `layers`", kloc)
-        layers = expect_type(body.value["layers"], "seq", f"`layers` of block {name!r}")
-        if not layers.value:
-            raise ConvcostError(f"`layers` of block {name!r} is empty", layers.loc, "list at least one layer")
-        args: dict[str, Node | None] = {}
-        if "args" in body.value and body.value["args"].type != "null":
-            anode = expect_type(body.value["args"], "map", f"`args` of block {name!r}")
-            for arg, default in anode.value.items():
-                aloc = anode.key_locs[arg]
+        before = len(errors)
+        with errors.catch():
+            out[name] = _read_block(name, kloc, body, errors)
+        if len(errors) > before:
+            out[name] = None
+    return out
+
+
+def _read_block(name: str, kloc: Location, body: Node, errors: Collector) -> _Block:
+    _identifier(name, kloc, "block name")
+    expect_type(body, "map", f"block {name!r}")
+    misspelled: list[str] = []
+    for key, loc in body.key_locs.items():
+        if key not in BLOCK_DEF_KEYS:
+            misspelled += close_matches(key, BLOCK_DEF_KEYS)
+            errors.keep(unknown_key(key, BLOCK_DEF_KEYS, f"block {name!r}", loc))
+    if "layers" not in body.value:
+        error = Consequence if "layers" in misspelled else ConvcostError  # `layerz: ...` said it already
+        raise error(f"block {name!r} needs `layers`", kloc,
+                            "list the block's layers under `layers:`, as at the top level")
+    layers = expect_type(body.value["layers"], "seq", f"`layers` of block {name!r}")
+    if not layers.value:
+        raise ConvcostError(f"`layers` of block {name!r} is empty", layers.loc, "list at least one layer")
+    args: dict[str, Node | None] = {}
+    if "args" in body.value and body.value["args"].type != "null":
+        anode = expect_type(body.value["args"], "map", f"`args` of block {name!r}")
+        for arg, default in anode.value.items():
+            aloc = anode.key_locs[arg]
+            with errors.catch():
                 _identifier(arg, aloc, "argument name")
                 if arg in BLOCK_KEYS or arg in SHAPE_NAMES:
                     raise ConvcostError(f"{arg!r} cannot be an argument name", aloc,
                                         f"{', '.join(BLOCK_KEYS)} and {', '.join(SHAPE_NAMES)} are taken")
                 args[arg] = None if default.type == "null" else default
-        out[name] = _Block(name, args, layers, kloc)
-    return out
+    return _Block(name, args, layers, kloc)
 
 
 def _plan(rule) -> tuple[frozenset[str], tuple]:
@@ -215,28 +247,56 @@ def _plan(rule) -> tuple[frozenset[str], tuple]:
 
 
 def _attrs(raw: _Raw, rule, plan: tuple[frozenset[str], tuple], env: Mapping[str, Value],
-           limits: Limits) -> dict[str, Any]:
-    """The layer's settings: every key checked, values coerced, defaults filled in."""
+           limits: Limits, errors: Collector) -> dict[str, Any]:
+    """The layer's settings: every key checked, values coerced, defaults filled in. Each bad key or
+    value is kept in `errors` (and the layer marked broken), the others still read."""
     allowed, steps = plan
     body = raw.body
+    misspelled: set[str] = set()  # settings a misspelled key stands for: not reported missing as well
     if not allowed.issuperset(body):
-        key = next(k for k in body if k not in allowed)
-        raise unknown_key(key, (*rule.setting_names, *COMMON_KEYS), f"layer {raw.name!r} ({raw.kind})",
-                          raw.key_locs.get(key, raw.loc))
+        raw.broken = True
+        for key in body:
+            if key not in allowed:
+                misspelled.update(close_matches(key, rule.setting_names), (FOREIGN_KEYS.get(key, ""),))
+                errors.keep(unknown_key(key, (*rule.setting_names, *COMMON_KEYS),
+                                        f"layer {raw.name!r} ({raw.kind})", raw.key_locs.get(key, raw.loc)))
     out: dict[str, Any] = {}
     for name, type_name, coerce_node, default, setting in steps:
         node = body.get(name)
         if node is None or node.type == "null":
             if default is REQUIRED:
-                raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs `{name}`", raw.loc,
-                                    setting.doc and f"{name}: {setting.doc}")
+                raw.broken = True
+                if name in misspelled:
+                    continue
+                errors.keep(ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs `{name}`", raw.loc,
+                                          f"{name}: {setting.doc}" if setting.doc else
+                                          f"add `{name}:` to the layer's settings"))
+                continue
             out[name] = default
             continue
         value = coerce.literal(type_name, node)
         if value is coerce.MISS:
-            value = coerce_node(node, env, limits, f"`{name}` of layer {raw.name!r}")
+            try:
+                value = coerce_node(node, env, limits, f"`{name}` of layer {raw.name!r}")
+            except ConvcostError as err:
+                raw.broken = True
+                errors.keep(err)
+                continue
         out[name] = value
     return out
+
+
+def _allowed(node: Node) -> tuple[str, ...]:
+    """`allow: [shape.stride]`: the warnings of `convcost check` the layer accepts."""
+    items = node.value if node.type == "seq" else [node]
+    out = []
+    for item in items:
+        check = item.text.strip() if item.type == "str" else ""
+        if check not in ALLOWABLE:
+            raise ConvcostError(f"`allow` takes the id of a warning, got {shown(item.text)}", item.loc,
+                                f"a layer may allow: {', '.join(ALLOWABLE)} (errors cannot be allowed)")
+        out.append(check)
+    return tuple(dict.fromkeys(out))
 
 
 def _layer_targets(raw: _Raw, env: Mapping[str, Value], limits: Limits) -> tuple:
@@ -250,8 +310,10 @@ def _layer_targets(raw: _Raw, env: Mapping[str, Value], limits: Limits) -> tuple
 
 
 class _Expander:
-    def __init__(self, path: str, env: Mapping[str, Value], input_shape: tuple, blocks: dict[str, _Block],
-                 limits: Limits):
+    def __init__(self, path: str, env: Mapping[str, Value], input_shape: tuple | None,
+                 blocks: dict[str, _Block | None], limits: Limits, errors: Collector):
+        self.errors = errors  # independent errors are kept here and loading goes on
+        self.broken: set[str] = set()  # names of entries that failed: what reads them is not reported again
         self.path = path
         self.vars = env
         self.input_shape = input_shape
@@ -276,7 +338,8 @@ class _Expander:
     def kind_error(self, kind: str, loc: Location) -> ConvcostError:
         known = sorted([*self.rules, "repeat", "block"])
         return ConvcostError(f"unknown layer kind {shown(kind)}", loc,
-                             did_you_mean(kind, known) or "known kinds: " + ", ".join(known))
+                             kind_hint(kind, self.rules) or did_you_mean(kind, known) or
+                             "known kinds: " + ", ".join(known))
 
     def too_many(self, loc: Location) -> LimitExceeded:
         return LimitExceeded(
@@ -286,7 +349,8 @@ class _Expander:
 
     def name_of(self, node: Node) -> str:
         if node.type not in ("str", "int"):
-            raise ConvcostError(f"a layer name must be a string, got {node.describe()}", node.loc)
+            raise ConvcostError(f"a layer name must be a string, got {node.describe()}", node.loc,
+                                "write e.g. `name: stem`")
         name = node.text.strip()
         if len(name) > NAME_CHARS or not _LAYER_NAME.fullmatch(name):
             raise ConvcostError(f"invalid layer name {shown(name)}", node.loc,
@@ -360,7 +424,7 @@ class _Expander:
                 elif "each" in fields and fields["each"].type == "seq":
                     times = len(fields["each"].value)
                 else:
-                    raise ConvcostError("`repeat` needs `times` (or `each`)", loc)
+                    raise ConvcostError("`repeat` needs `times` (or `each`)", loc, _REPEAT_HINT)
                 total += times * self.body_size(fields, env, loc, depth)
             elif kind == "block":
                 total += self.block_size(fields, loc, env, depth)
@@ -377,13 +441,14 @@ class _Expander:
         if "use" in fields:
             return self.block_size(fields, loc, env, depth)
         if "layers" not in fields:
-            raise ConvcostError("`repeat` needs `layers` (or `use`)", loc)
+            raise ConvcostError("`repeat` needs `layers` (or `use`)", loc, _REPEAT_HINT)
         return self.size(expect_type(fields["layers"], "seq", "`layers` of repeat"), env, depth + 1)
 
     def block_size(self, fields: Mapping[str, Node], loc: Location, env, depth: int) -> int:
         block = self.block_of(fields, loc)
         if block.name in self.sizing:
-            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.sizing)})", loc)
+            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.sizing)})", loc,
+                                _RECURSION_HINT)
         self.sizing.append(block.name)
         try:
             return self.size(block.layers, env, depth + 1)
@@ -394,8 +459,11 @@ class _Expander:
         node = fields.get("use")
         if node is None or node.type != "str":
             raise ConvcostError("a block entry needs `use: BLOCK_NAME`",
-                                node.loc if node is not None else loc)
+                                node.loc if node is not None else loc,
+                                "name the block to use, as defined under the top-level `blocks:`")
         name = node.value.strip()
+        if name in self.blocks and self.blocks[name] is None:
+            raise Consequence(f"block {name!r} has errors", node.loc, "fix the errors reported in the block")
         if name not in self.blocks:
             raise ConvcostError(f"unknown block {shown(name)}", node.loc,
                                 did_you_mean(name, self.blocks) or
@@ -406,45 +474,68 @@ class _Expander:
     # -- expansion -------------------------------------------------------------------------------
 
     def expand(self, seq: Node, scope: _Scope, prev: Any) -> Any:
-        """Expand a list of entries into `scope`; return the last layer (the output of the list)."""
+        """Expand a list of entries into `scope`; return the last layer (the output of the list).
+
+        An entry with an error is reported (kept in self.errors) and left out; the next entry reads
+        what the entry before it read, and a reference to its name is not reported again."""
         items = []
         conditional: dict[str, bool] = {}  # name -> whether every entry of that name has a `when`
+        keep = self.errors.keep  # try/except, not `with errors.catch()`: 20,000 layers pay for each entry
         for item in seq.value:  # pass 1: kinds and names, so references can point forward
-            kind, body, loc = _split_entry(item)
-            if kind not in ("repeat", "block") and kind not in self.rules:
-                raise self.kind_error(kind, loc)
-            if body is not None and body.type == "null":
-                body = None
-            if body is not None:
-                expect_type(body, "map", f"the settings of {kind!r}")
-            fields = body.value if body is not None else {}
-            user_name = None
-            if "name" in fields:
-                user_name = self.name_of(fields["name"])
-                # entries with `when` may share a name (alternatives); two kept ones are a duplicate
-                if user_name in scope.declared and not (conditional.get(user_name) and "when" in fields):
-                    raise ConvcostError(f"duplicate layer name {shown(user_name)}", fields["name"].loc,
-                                        "layer names must be unique (entries with `when` may share one)")
-                conditional[user_name] = conditional.get(user_name, True) and "when" in fields
-                scope.declared.add(user_name)
-                if scope.kind == "top":
-                    self.global_used.add(user_name)
-            items.append((kind, body, loc, user_name))
+            try:
+                items.append(self.entry(item, scope, conditional))
+            except ConvcostError as err:
+                keep(err)
         for kind, body, loc, user_name in items:  # pass 2: expand
             fields = body.value if body is not None else {}
-            if "when" in fields and not condition(fields["when"], scope.env, self.limits):
-                if user_name is not None:
-                    self.left_out[scope.prefix + user_name] = fields["when"].loc
-                continue
-            if kind == "repeat":
-                prev = self.expand_repeat(body, loc, scope, prev, user_name)
-            elif kind == "block":
-                prev = self.expand_block(fields, loc, scope, prev, user_name)
-            elif kind == "chunk" and "index" not in fields:
-                prev = self.expand_chunk(body, loc, scope, prev, user_name)
-            else:
-                prev = self.add_layer(kind, body, loc, scope, prev, user_name)
+            before = len(self.errors.errors)
+            try:
+                prev = self.expand_entry(kind, body, fields, loc, scope, prev, user_name)
+            except ConvcostError as err:
+                keep(err)
+            if len(self.errors.errors) > before and user_name is not None:
+                self.broken.add(scope.prefix + user_name)
         return prev
+
+    def entry(self, item: Node, scope: _Scope, conditional: dict[str, bool]) -> tuple:
+        """(kind, settings node, location, `name:`) of a list entry, its name declared in `scope`."""
+        kind, body, loc = _split_entry(item)
+        fields = body.value if body is not None and body.type == "map" else {}
+        if kind not in ("repeat", "block") and kind not in self.rules:
+            if "name" in fields and fields["name"].type in ("str", "int"):
+                self.broken.add(scope.prefix + fields["name"].text.strip())
+            raise self.kind_error(kind, loc)
+        if body is not None and body.type == "null":
+            body = None
+        if body is not None:
+            expect_type(body, "map", f"the settings of {kind!r}")
+        fields = body.value if body is not None else {}
+        user_name = None
+        if "name" in fields:
+            user_name = self.name_of(fields["name"])
+            # entries with `when` may share a name (alternatives); two kept ones are a duplicate
+            if user_name in scope.declared and not (conditional.get(user_name) and "when" in fields):
+                raise ConvcostError(f"duplicate layer name {shown(user_name)}", fields["name"].loc,
+                                    "layer names must be unique (entries with `when` may share one)")
+            conditional[user_name] = conditional.get(user_name, True) and "when" in fields
+            scope.declared.add(user_name)
+            if scope.kind == "top":
+                self.global_used.add(user_name)
+        return kind, body, loc, user_name
+
+    def expand_entry(self, kind: str, body: Node | None, fields: Mapping[str, Node], loc: Location,
+                     scope: _Scope, prev: Any, user_name: str | None) -> Any:
+        if "when" in fields and not condition(fields["when"], scope.env, self.limits):
+            if user_name is not None:
+                self.left_out[scope.prefix + user_name] = fields["when"].loc
+            return prev
+        if kind == "repeat":
+            return self.expand_repeat(body, loc, scope, prev, user_name)
+        if kind == "block":
+            return self.expand_block(fields, loc, scope, prev, user_name)
+        if kind == "chunk" and "index" not in fields:
+            return self.expand_chunk(body, loc, scope, prev, user_name)
+        return self.add_layer(kind, body, loc, scope, prev, user_name)
 
     def add_layer(self, kind: str, body: Node | None, loc: Location, scope: _Scope, prev: Any,
                   user_name: str | None, name: str | None = None,
@@ -461,10 +552,17 @@ class _Expander:
         plan = self.plans.get(kind)
         if plan is None:
             plan = self.plans[kind] = _plan(rule)
-        raw.attrs = _attrs(raw, rule, plan, scope.env, self.limits)
+        raw.attrs = _attrs(raw, rule, plan, scope.env, self.limits, self.errors)
         if extra:
             raw.attrs.update(extra)
-        raw.targets = _layer_targets(raw, scope.env, self.limits)
+        if "budget" in fields or "expect" in fields:
+            try:
+                raw.targets = _layer_targets(raw, scope.env, self.limits)
+            except ConvcostError as err:
+                self.errors.keep(err)
+        if "allow" in fields:
+            with self.errors.catch():
+                raw.allow = _allowed(fields["allow"])
         raw.pos = len(self.layers)
         self.layers.append(raw)
         return raw
@@ -495,7 +593,7 @@ class _Expander:
             return prev
         if node.type not in ("str", "int"):
             raise ConvcostError("`from` of a block, repeat or chunk takes one layer name, got "
-                                f"{node.describe()}", node.loc)
+                                f"{node.describe()}", node.loc, "its first layer reads that one layer")
         ref = node.text.strip()
         found = self.lookup(ref, scope, final=False)
         return found if found is not None else _Pending(ref, scope, node.loc)
@@ -503,7 +601,7 @@ class _Expander:
     def expand_repeat(self, body: Node | None, loc: Location, scope: _Scope, prev: Any,
                       user_name: str | None) -> Any:
         if body is None:
-            raise ConvcostError("`repeat` needs `times` and `layers`", loc)
+            raise ConvcostError("`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         fields = body.value
         for key, kloc in body.key_locs.items():
             if key not in REPEAT_KEYS:
@@ -511,10 +609,11 @@ class _Expander:
         use = "use" in fields
         if ("layers" in fields) == use:
             raise ConvcostError("`repeat` needs `layers` or `use` (a block), not both" if use else
-                                "`repeat` needs `times` and `layers`", loc)
+                                "`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         for key in ("args", "first", "each"):
             if key in fields and not use:
-                raise ConvcostError(f"`{key}` of repeat goes with `use: BLOCK`", body.key_locs[key])
+                raise ConvcostError(f"`{key}` of repeat goes with `use: BLOCK`", body.key_locs[key],
+                                    f"`{key}` gives a block's arguments; a repeat of `layers` reads the vars")
         each = None
         if "each" in fields:
             each = expect_type(fields["each"], "seq", "`each` of repeat").value
@@ -525,14 +624,14 @@ class _Expander:
             times = self.times(fields["times"], scope.env)
             if each is not None and len(each) != times:
                 raise ConvcostError(f"`each` lists {len(each)} copies, `times` says {times}",
-                                    fields["each"].loc)
+                                    fields["each"].loc, "drop `times`: `each` alone gives the count")
         elif each is not None:
             times = len(each)
             if not times:
                 raise ConvcostError("`each` of repeat is empty", fields["each"].loc,
                                     "list one mapping per copy")
         else:
-            raise ConvcostError("`repeat` needs `times` and `layers`", loc)
+            raise ConvcostError("`repeat` needs `times` and `layers`", loc, _REPEAT_HINT)
         if not use:
             layers = expect_type(fields["layers"], "seq", "`layers` of repeat")
             if not layers.value:  # each copy must add a layer, or `times: 10**12` would spin, adding none
@@ -550,7 +649,10 @@ class _Expander:
         if "index" in fields:
             inode = fields["index"]
             index = _identifier(inode.text.strip() if inode.type == "str" else "", inode.loc, "`index` name")
+        errors_before = len(self.errors)
         for i in range(1, times + 1):
+            if len(self.errors) > errors_before:
+                break  # the next copies would repeat the errors of this one
             copy = _Group()
             self.register(f"{rname}.{i}", copy, loc, hard=False)
             if use:
@@ -589,7 +691,8 @@ class _Expander:
                  entry: Any, name: str, name_loc: Location | None = None) -> Any:
         """One instance of `block`, named `name`, reading `entry`; returns its output layer."""
         if block.name in self.active:
-            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.active)})", loc)
+            raise ConvcostError(f"block {block.name!r} uses itself (through {' -> '.join(self.active)})", loc,
+                                _RECURSION_HINT)
         group = _Group()
         self.register(name, group, name_loc or loc, hard=name_loc is not None)
         for arg, (_, aloc) in args.items():
@@ -615,7 +718,8 @@ class _Expander:
         finally:
             self.active.pop()
         if group.last is entry:
-            raise ConvcostError(f"every layer of block {block.name!r} is left out by its `when`", loc)
+            raise ConvcostError(f"every layer of block {block.name!r} is left out by its `when`", loc,
+                                "a block must keep at least one layer: check its `when` conditions")
         return group.last
 
     def arg_value(self, node: Node, env: Mapping[str, Value], what: str) -> Value:
@@ -633,15 +737,20 @@ class _Expander:
             found = self.lookup(entry.ref, entry.scope, final=False)
             entry = found if found is not None else entry
         shape = self.input_shape if entry == INPUT else None
+        if entry == INPUT and shape is None:
+            raise Consequence("the network's input has errors", hint="fix the error reported about `input`")
         if isinstance(entry, _Raw):
             shape = self.shape_of(entry)
         if shape is None or shape is _UNKNOWN:
             why = entry.why if isinstance(entry, _Raw) else "it reads a layer further down the file"
+            if why is _BROKEN:
+                raise Consequence(f"{key}: the layer before has errors", hint="fix the errors reported above")
             raise ConvcostError(f"{key}: the input shape of {where} is not known here ({why})",
                                 hint="in_channels, in_height and in_width need the layers before them")
         index = SHAPE_NAMES[key]
         if index >= len(shape):
-            raise ConvcostError(f"{key}: the input of {where} is a vector of {shape[0]} features")
+            raise ConvcostError(f"{key}: the input of {where} is a vector of {shape[0]} features",
+                                hint="in_height and in_width exist for [C, H, W] inputs; use in_channels")
         return shape[index]
 
     def shape_of(self, target: _Raw) -> Any:
@@ -651,10 +760,16 @@ class _Expander:
         while self.shaped <= target.pos:
             raw = self.layers[self.shaped]
             self.shaped += 1
+            if raw.broken:
+                raw.shape, raw.why = _UNKNOWN, _BROKEN
+                continue
             raw.early = self.inputs_of(raw, final=False)
             ins = []
             for src in raw.early:
                 shape = self.input_shape if src == INPUT else (src.shape if isinstance(src, _Raw) else None)
+                if src == INPUT and shape is None or isinstance(src, _Raw) and src.why is _BROKEN:
+                    raw.shape, raw.why = _UNKNOWN, _BROKEN
+                    break
                 if shape is None or shape is _UNKNOWN:
                     raw.shape, raw.why = _UNKNOWN, (src.why if isinstance(src, _Raw) and src.why else
                                                     f"layer {raw.name!r} reads a layer further down the file")
@@ -718,7 +833,8 @@ class _Expander:
         out = []
         for ref in refs:
             if ref.type not in ("str", "int"):
-                raise ConvcostError(f"`from` takes layer names, got {ref.describe()}", ref.loc)
+                raise ConvcostError(f"`from` takes layer names, got {ref.describe()}", ref.loc,
+                                    "write `from: name` or `from: [name1, name2]`")
             text = ref.text.strip()
             target = self.lookup(text, raw.scope, final)
             if target is None:
@@ -727,16 +843,22 @@ class _Expander:
                 target = _Pending(text, raw.scope, ref.loc)
             out.append(target)
         if not out:
-            raise ConvcostError("`from` is an empty list", node.loc)
+            raise ConvcostError("`from` is an empty list", node.loc,
+                                "name the layers it reads, or drop `from` to read the layer before")
         return tuple(out)
 
     def unknown(self, ref: str, scope: _Scope, loc: Location) -> ConvcostError:
+        for s in scope.chain():
+            if s.prefix + ref in self.broken:
+                return Consequence(f"layer {shown(ref)} in `from` has errors", loc,
+                                   "fix the errors reported above")
         for s in scope.chain():
             if s.prefix + ref in self.left_out:
                 return ConvcostError(f"layer {shown(ref)} in `from` is left out by its `when`", loc,
                                      f"its `when` is at line {self.left_out[s.prefix + ref].line}")
         if ref in (REPEAT_INPUT, BLOCK_INPUT):
-            return ConvcostError(f"{ref!r} is only known inside a {ref.split('_')[0]}", loc)
+            return ConvcostError(f"{ref!r} is only known inside a {ref.split('_')[0]}", loc,
+                                 "at the top level, name the layer (or write `input`)")
         visible = [INPUT]
         for s in scope.chain():
             visible += [n[len(s.prefix):] for n in (*self.table, *self.soft) if n.startswith(s.prefix)]
@@ -747,34 +869,50 @@ class _Expander:
     def spec_layers(self) -> tuple[LayerSpec, ...]:
         out = []
         for i, raw in enumerate(self.layers):
-            found = self.inputs_of(raw, final=True)
-            if raw.early is not None and any(not isinstance(a, _Pending) and a is not b
-                                             for a, b in zip(raw.early, found, strict=True)):
-                raise ConvcostError(
-                    f"layer {raw.name!r}: `from` was read before the layer it names was written",
-                    raw.body["from"].loc if "from" in raw.body else raw.loc,
-                    "a shape was needed before this reference could be resolved: give the layer it names "
-                    "a `name:`, or move it up")
-            inputs = tuple(INPUT if t == INPUT else t.name for t in found)
-            rule = self.rules[raw.kind]
-            if not rule.many_inputs and len(inputs) != 1:
-                raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) takes one input, `from` lists "
-                                    f"{len(inputs)}", raw.body["from"].loc,
-                                    "only add, mul and concat take several inputs")
-            if rule.many_inputs and len(inputs) < 2:
-                raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs at least two inputs in `from`",
-                                    raw.body["from"].loc if "from" in raw.body else raw.loc,
-                                    f"write e.g. `from: [{inputs[0]}, other_layer]`")
-            out.append(LayerSpec(i, raw.name, raw.kind, inputs, raw.attrs, raw.loc, raw.user_named,
-                                 raw.key_locs, raw.targets))
+            if raw.broken:
+                continue
+            try:
+                out.append(self.spec_layer(i, raw))
+            except ConvcostError as err:
+                self.errors.keep(err)
         return tuple(out)
 
+    def spec_layer(self, i: int, raw: _Raw) -> LayerSpec:
+        found = self.inputs_of(raw, final=True)
+        if raw.early is not None and any(not isinstance(a, _Pending) and a is not b
+                                         for a, b in zip(raw.early, found, strict=True)):
+            raise ConvcostError(
+                f"layer {raw.name!r}: `from` was read before the layer it names was written",
+                raw.body["from"].loc if "from" in raw.body else raw.loc,
+                "a shape was needed before this reference could be resolved: give the layer it names "
+                "a `name:`, or move it up")
+        inputs = tuple(INPUT if t == INPUT else t.name for t in found)
+        rule = self.rules[raw.kind]
+        if not rule.many_inputs and len(inputs) != 1:
+            raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) takes one input, `from` lists "
+                                f"{len(inputs)}", raw.body["from"].loc,
+                                "only add, mul and concat take several inputs")
+        if rule.many_inputs and len(inputs) < 2:
+            raise ConvcostError(f"layer {raw.name!r} ({raw.kind}) needs at least two inputs in `from`",
+                                raw.body["from"].loc if "from" in raw.body else raw.loc,
+                                f"write e.g. `from: [{inputs[0]}, other_layer]`")
+        return LayerSpec(i, raw.name, raw.kind, inputs, raw.attrs, raw.loc, raw.user_named,
+                         raw.key_locs, raw.targets, raw.allow)
 
-def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits, input_shape: tuple = (),
-                 blocks: dict[str, _Block] | None = None) -> tuple[LayerSpec, ...]:
-    expander = _Expander(path, env, input_shape, blocks or {}, limits)
+
+def build_layers(seq: Node, env: Mapping[str, Value], path: str, limits: Limits,
+                 input_shape: tuple | None = (), blocks: dict[str, _Block | None] | None = None,
+                 errors: Collector | None = None) -> tuple[LayerSpec, ...]:
+    """The layers of `seq`, expanded. Errors are kept in `errors` (the caller raises them); without
+    it, the first error raises. `input_shape` None: the network's input has errors."""
+    if errors is None:
+        errors = Collector(cap=1)
+        with errors.collecting():
+            layers = build_layers(seq, env, path, limits, input_shape, blocks, errors)
+        return layers
+    expander = _Expander(path, env, input_shape, blocks or {}, limits, errors)
     top = _Scope(None, "", "top", INPUT, env, expander)
     expander.expand(seq, top, INPUT)
-    if not expander.layers:
+    if not expander.layers and not errors:
         raise ConvcostError("`layers` is empty", seq.loc, "list at least one layer")
     return expander.spec_layers()

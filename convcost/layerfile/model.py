@@ -51,6 +51,7 @@ class LayerSpec(NamedTuple):
     user_named: bool = False
     key_locs: Mapping[str, Location] = MappingProxyType({})
     targets: tuple[Target, ...] = ()  # its `budget:` and `expect:` entries
+    allow: tuple[str, ...] = ()  # the warnings it accepts (`allow: [shape.stride]`; docs/ci.md)
 
 
 class Unsupported(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from ..errors import ConvcostError, LimitExceeded, Location
 from ..limits import Limits
@@ -22,9 +23,10 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         # O_NONBLOCK: opening a named pipe nobody writes to would otherwise wait forever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ConvcostError("no such file", loc) from None
+        raise ConvcostError("no such file", loc, "check the path") from None
     except OSError as exc:
-        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+        raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc,
+                            "check the path and its permissions") from None
     with os.fdopen(fd, "rb") as fh:
         if os.fstat(fd).st_size > limits.file_bytes:
             raise _too_large(loc, limits)
@@ -33,7 +35,8 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         try:
             data = _read_at_most(fh, limits.file_bytes + 1)  # it may grow after fstat; devices never end
         except OSError as exc:
-            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc) from None
+            raise ConvcostError(f"cannot read the file: {exc.strerror or exc}", loc,
+                                "check the path and its permissions") from None
     if len(data) > limits.file_bytes:
         raise _too_large(loc, limits)
     return data
@@ -56,14 +59,43 @@ def _read_at_most(fh, size: int) -> bytes:
     return b"".join(chunks)
 
 
+STDIN = "-"  # the source that names standard input
+STDIN_PATH = "<stdin>"  # how messages name it
+
+
+def read_stdin(limits: Limits) -> str:
+    """A layer file read from standard input (`convcost check -`), as read_text reads a file."""
+    loc = Location(STDIN_PATH)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise ConvcostError("standard input is closed", loc, "pipe a layer file in, or give its path")
+    try:
+        data = _read_at_most(stream, limits.file_bytes + 1)
+    except OSError as exc:
+        raise ConvcostError(f"cannot read standard input: {exc.strerror or exc}", loc,
+                            "pipe a layer file in, or give its path") from None
+    if len(data) > limits.file_bytes:
+        raise _too_large(loc, limits)
+    return decode(data, STDIN_PATH)
+
+
 def read_text(path: str, limits: Limits) -> str:
     """Read a layer file as UTF-8 text, with clear errors for everything that is not one."""
+    return decode(_read_bytes(path, limits), path)
+
+
+def decode(data: bytes, path: str) -> str:
+    """A layer file's bytes as text: UTF-8, not binary, not empty."""
     loc = Location(path)
-    data = _read_bytes(path, limits)
+    if data.startswith(b"\x08") and path == STDIN_PATH:  # a file starting so is read as ONNX already
+        raise ConvcostError("standard input holds an ONNX model; convcost reads those from a file (it maps "
+                            "the file and never reads the weights)", loc,
+                            "save it and give its path: convcost analyze model.onnx")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ConvcostError("the file is UTF-16 (or UTF-32), not UTF-8", loc, "save the file as UTF-8")
     if b"\x00" in data:
-        raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc)
+        raise ConvcostError("the file is binary (it contains NUL bytes), not a YAML layer file", loc,
+                            "give a layer file (YAML text; docs/layer-file.md)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -29,7 +29,7 @@ def _fields(node: Node, allowed: Sequence[str], what: str) -> dict[str, Node]:
         return {}
     if node.type != "map":
         raise ConvcostError(f"{what} must be a mapping such as {{{allowed[0]}: ...}}, got {node.describe()}",
-                            node.loc)
+                            node.loc, f"it takes: {', '.join(allowed)}")
     for key, kloc in (node.key_locs or {}).items():
         if key not in allowed:
             raise ConvcostError(f"unknown key {key!r} in {what}", kloc,
@@ -60,7 +60,8 @@ def expect(node: Node, env: Env, limits: Limits, layer: str) -> tuple[Target, ..
     for key, value in _fields(node, EXPECT_KEYS, what).items():
         if key == "output":
             if value.type != "seq" or len(value.value) not in (1, 3):
-                raise ConvcostError(f"{what}: output is [channels, height, width] or [features]", value.loc)
+                raise ConvcostError(f"{what}: output is [channels, height, width] or [features]", value.loc,
+                                    "write e.g. `output: [1024, 7, 7]`")
             expected: Any = tuple(coerce.number(v, env, limits, f"{what}: output") for v in value.value)
         else:
             expected = _count(value, f"{what}: {key}", env, limits)

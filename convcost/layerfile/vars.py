@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import keyword
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import ConvcostError, Location, did_you_mean, listing, shown
+from ..errors import Collector, ConvcostError, Location, did_you_mean, listing, shown
 from ..limits import Limits
 from ..symbolic import arith
 from ..symbolic.arith import Lifted, Value
-from ..symbolic.expr import FUNCTIONS, evaluate_text
+from ..symbolic.expr import FAILED, FUNCTIONS, evaluate_text
 from . import coerce
 from .fields import NAME_CHARS, expect_type, unknown_key
 from .model import BLOCK_INPUT, REPEAT_INPUT, Var
@@ -46,7 +47,7 @@ def _var_name(raw: str, loc: Location) -> str:
     return name
 
 
-def _declared(node: Node | None) -> dict[str, tuple[Node, Location]]:
+def _declared(node: Node | None, errors: Collector) -> dict[str, tuple[Node, Location]]:
     """name -> (value node, where the name is written), names normalised as expressions see them."""
     if node is None or node.type == "null":
         return {}
@@ -54,12 +55,13 @@ def _declared(node: Node | None) -> dict[str, tuple[Node, Location]]:
     out: dict[str, tuple[Node, Location]] = {}
     for raw, vnode in node.value.items():
         kloc = node.key_locs[raw]
-        name = _var_name(raw, kloc)
-        if name in out:
-            first = out[name][1].line
-            raise ConvcostError(f"var {shown(raw)} is var {name!r} again (declared at line {first})",
-                                kloc, "each var may be declared once")
-        out[name] = (vnode, kloc)
+        with errors.catch():
+            name = _var_name(raw, kloc)
+            if name in out:
+                first = out[name][1].line
+                raise ConvcostError(f"var {shown(raw)} is var {name!r} again (declared at line {first})",
+                                    kloc, "each var may be declared once")
+            out[name] = (vnode, kloc)
     return out
 
 
@@ -70,7 +72,8 @@ def _var_fields(name: str, vnode: Node) -> dict[str, Node]:
         if key not in VAR_KEYS:
             raise unknown_key(key, VAR_KEYS, f"var {name!r}", vnode.key_locs[key])
     if "value" not in vnode.value:
-        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc)
+        raise ConvcostError(f"var {name!r} needs a `value`", vnode.loc,
+                            f"write `{name}: {{value: 1, min: ..., max: ...}}`")
     return vnode.value
 
 
@@ -127,23 +130,31 @@ def _integer(name: str, integer: bool, explicit: bool, default: Value, low: Valu
 
 
 def load_vars(node: Node | None, overrides: Mapping[str, Any], symbolic: Sequence[str], path: str,
-              limits: Limits) -> dict[str, Var]:
-    declared = _declared(node)
-    overrides = {unicodedata.normalize("NFKC", k): v for k, v in overrides.items()}
-    symbolic = [unicodedata.normalize("NFKC", n) for n in symbolic]
-    for name in [*overrides, *symbolic]:
-        if name not in declared:
-            raise ConvcostError(
-                f"unknown var {shown(name)}", Location(path),
-                did_you_mean(name, declared) or
-                (f"the file's vars are: {listing(declared)}" if declared else "the file declares no vars"),
-            )
-    out: dict[str, Var] = {}
-    env: dict[str, Value] = {}
-    for name, (vnode, loc) in declared.items():
-        out[name] = _load_var(name, _var_fields(name, vnode), loc, overrides, name in symbolic, env, limits)
-        env[name] = out[name].value
-    return out
+              limits: Limits, errors: Collector | None = None) -> tuple[dict[str, Var], dict[str, Value]]:
+    """The vars, and the values expressions read: a var that failed (its error kept in `errors`) is
+    FAILED there, so what reads it is not reported again. Without `errors` the first error raises."""
+    own = errors is None
+    errors = errors if errors is not None else Collector(cap=1)
+    with errors.collecting() if own else contextlib.nullcontext():
+        declared = _declared(node, errors)
+        overrides = {unicodedata.normalize("NFKC", k): v for k, v in overrides.items()}
+        symbolic = [unicodedata.normalize("NFKC", n) for n in symbolic]
+        for name in [*overrides, *symbolic]:
+            if name not in declared:
+                errors.keep(ConvcostError(
+                    f"unknown var {shown(name)}", Location(path),
+                    did_you_mean(name, declared) or
+                    (f"the file's vars are: {listing(declared)}" if declared else
+                     "the file declares no vars"),
+                ))
+        out: dict[str, Var] = {}
+        env: dict[str, Value] = {}
+        for name, (vnode, loc) in declared.items():
+            with errors.catch():
+                out[name] = _load_var(name, _var_fields(name, vnode), loc, overrides, name in symbolic, env,
+                                      limits)
+            env[name] = out[name].value if name in out else FAILED
+    return out, env
 
 
 def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc: Location) -> Value:
@@ -156,7 +167,8 @@ def _override(name: str, raw: Any, env: Mapping[str, Value], limits: Limits, loc
             err.message = f"--set {name}={raw}: {err.message}"
             raise
     if isinstance(raw, bool) or not (arith.is_number(raw) or hasattr(raw, "free_symbols")):
-        raise ConvcostError(f"value for var {name!r} must be a number or an expression string, got {raw!r}")
+        raise ConvcostError(f"value for var {name!r} must be a number or an expression string, got {raw!r}",
+                            hint="e.g. --set alpha=0.75 (or set={'alpha': '0.75'} in Python)")
     return raw
 
 

@@ -164,4 +164,5 @@ def _plain(e: Any) -> str:
         return f"{'max' if isinstance(e, sympy.Max) else 'min'}({', '.join(_plain(a) for a in args)})"
     if isinstance(e, sympy.Mod):
         return f"({_plain(args[0])} % {_plain(args[1])})"
-    raise ConvcostError(f"cannot write {e} as a layer-file expression")
+    raise ConvcostError(f"cannot write {e} as a layer-file expression",
+                        hint="analyze the .onnx file itself, or give the dynamic dims numbers with --set")

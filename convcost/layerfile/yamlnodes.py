@@ -66,6 +66,7 @@ _SCALAR, _MAP, _SEQ, _END, _ALIAS = range(5)
 _KINDS = {"ScalarEvent": _SCALAR, "MappingStartEvent": _MAP, "SequenceStartEvent": _SEQ,
           "MappingEndEvent": _END, "SequenceEndEvent": _END, "AliasEvent": _ALIAS}
 _KEY_HINT = "mapping keys must be plain names, not lists or mappings"
+_KEY_FIX = "write `name: value`; a `?` or a list before the colon makes a complex key"
 # What compose() keeps of each open collection around the current one (the current one is in locals).
 _FRAME = ("items", "is_map", "key", "key_locs", "loc", "anchor", "start", "reach_before")
 _ANCHOR = _FRAME.index("anchor")
@@ -189,7 +190,7 @@ class _Composer:
                 mark = event.start_mark
                 here = new_tuple(Location, (path, mark.line + 1, mark.column + 1))
                 if is_map and key is None:
-                    raise ConvcostError(_KEY_HINT, here)
+                    raise ConvcostError(_KEY_HINT, here, _KEY_FIX)
                 tag = event.tag
                 if tag not in (None, "!") and tag not in COLLECTION_TAGS:
                     raise ConvcostError(f"YAML tag {shown(tag)} is not allowed", here, _TAG_HINT)
@@ -217,7 +218,7 @@ class _Composer:
                 key = None
             else:
                 if node.type in ("map", "seq"):  # an alias of a collection used as a key
-                    raise ConvcostError(_KEY_HINT, node.loc)
+                    raise ConvcostError(_KEY_HINT, node.loc, _KEY_FIX)
                 name = node.text if node.type != "null" else ""
                 if name in items:
                     raise self.duplicate(name, key_locs, node.loc)
@@ -272,7 +273,8 @@ class _Composer:
         if tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
         elif tag in _CHECKED_TAGS and tag != self.loader.resolve(yaml.ScalarNode, text, (True, False)):
-            raise ConvcostError(f"{shown(text)} is not a valid {SCALAR_TAGS[tag]}", loc)  # `!!int abc`
+            raise ConvcostError(f"{shown(text)} is not a valid {SCALAR_TAGS[tag]}", loc,  # `!!int abc`
+                                "drop the tag, or write a value of that type")
         if tag == _T + "merge":
             raise ConvcostError("YAML merge keys (<<) are not supported", loc,
                                 "write the keys out, or use `repeat:` for repeated blocks")
@@ -296,7 +298,8 @@ def _scalar_value(kind: str, text: str, limits: Limits) -> tuple[Any, str]:
         try:
             value = _INTS.construct_yaml_int(yaml.ScalarNode(_T + "int", text))
         except ValueError:  # Python's own digit limit, when int_bits is raised past it
-            raise ConvcostError(f"integer {shown(text)} is too long") from None
+            raise ConvcostError(f"integer {shown(text)} is too long",
+                                hint="raise the limit with --limit int_bits=N if this is intended") from None
         return check_bits(value, text, limits), "int"
     if kind == "float":
         return decimal(text, limits), "float"
@@ -307,13 +310,24 @@ def _scalar_value(kind: str, text: str, limits: Limits) -> tuple[Any, str]:
     return text, "str"
 
 
+def _syntax_hint(text: str, mark, problem: str) -> str:
+    """What to fix: a tab in the indentation of the line (or the one before it) is the usual cause."""
+    lines = text.splitlines()
+    near = lines[max(mark.line - 1, 0):mark.line + 1]
+    tabbed = [mark.line + i for i, line in enumerate(near, start=0 if mark.line else 1)
+              if "\t" in line[:len(line) - len(line.lstrip(" \t"))]]
+    if "'\\t'" in problem or tabbed:
+        where = f" (line {tabbed[-1]})" if tabbed else ""
+        return f"tabs cannot indent YAML: indent with spaces{where}"
+    return "check indentation, colons and brackets"
+
+
 def _yaml_error(exc: Exception, text: str, path: str) -> ConvcostError:
     """PyYAML's scanner, parser and reader errors as our error at the line and column."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
         problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
-        return ConvcostError(f"invalid YAML: {problem}", _loc(path, mark),
-                             "check indentation, colons and brackets")
+        return ConvcostError(f"invalid YAML: {problem}", _loc(path, mark), _syntax_hint(text, mark, problem))
     position, char = getattr(exc, "position", None), getattr(exc, "character", None)
     if position is not None and char is not None:  # a reader error: a control character
         before = text[:position]
@@ -321,7 +335,7 @@ def _yaml_error(exc: Exception, text: str, path: str) -> ConvcostError:
         code = char if isinstance(char, int) else ord(char)
         return ConvcostError(f"invalid YAML: control character U+{code:04X} is not allowed", loc,
                              "remove control characters from the file")
-    return ConvcostError(f"invalid YAML: {exc}", Location(path))
+    return ConvcostError(f"invalid YAML: {exc}", Location(path), "check that the file is YAML text")
 
 
 def load_document(text: str, path: str, limits: Limits) -> Node:

@@ -17,7 +17,7 @@ def _channels(inputs, kind):
     shape = inputs[0]
     if len(shape) not in (1, 3):
         raise LayerError(f"{kind} needs a feature map or a vector, got {fmt_shape(shape)}",
-                         check="shape.rank")
+                         hint="check the layers before it", check="shape.rank")
     return shape[0], shape[1:]
 
 
@@ -64,7 +64,8 @@ def channel_shuffle(attrs, inputs):
     """ShuffleNet's channel shuffle (view as groups x C/groups, transpose, flatten): same shape."""
     c, h, w = feature_map(inputs, "channel_shuffle")
     if arith.is_integer(arith.div(c, attrs["groups"])) is False:
-        raise LayerError(f"groups={attrs['groups']} does not divide the {c} channels", check="shape.groups")
+        raise LayerError(f"groups={attrs['groups']} does not divide the {c} channels",
+                         hint="groups must divide the channels", check="shape.groups")
     return Outcome(inputs[0])
 
 
@@ -77,7 +78,8 @@ def pad(attrs, inputs):
     """Zero (or constant, reflect, replicate, circular) padding of height and width; no cost counted."""
     c, h, w = feature_map(inputs, "pad")
     if isinstance(attrs["padding"], str):
-        raise LayerError("pad takes numbers, not `same` or `valid`")
+        raise LayerError("pad takes numbers, not `same` or `valid`",
+                         hint="write `padding: 1`, [height, width] or [top, bottom, left, right]")
     ph, pw = attrs["padding"]
     (top, bottom), (left, right) = (p if isinstance(p, tuple) else (p, p) for p in (ph, pw))
     return Outcome((c, arith.add(h, arith.add(top, bottom)), arith.add(w, arith.add(left, right))))
@@ -93,7 +95,8 @@ def _adaptive(attrs, inputs, kind):
     c, h, w = feature_map(inputs, kind)
     oh, ow = attrs["size"]
     if not (arith.is_number(oh) and arith.is_number(ow)):
-        raise LayerError(f"{kind} needs a numeric output `size`")
+        raise LayerError(f"{kind} needs a numeric output `size`",
+                         hint="keep the vars `size` reads numeric (drop them from --symbolic)")
     return Outcome((c, oh, ow), counters={"pool_ops": arith.product(c, adaptive_windows(h, oh),
                                                                     adaptive_windows(w, ow))})
 

@@ -58,7 +58,9 @@ def _role(m, kh, kw, groups, attrs, depthwise: bool) -> str | None:
 def _conv(m, h, w, n, kh, kw, groups, bias, attrs, depthwise=True):
     check_channels(n, "`out` (output channels)")
     if arith.is_integer(groups) is False or arith.is_positive(groups) is False:
-        raise LayerError(f"groups must be a positive integer, got {groups}", check="shape.groups")
+        raise LayerError(f"groups must be a positive integer, got {groups}",
+                         hint="groups divides the input and output channels: 1, 2, ..., or the channels",
+                         check="shape.groups")
     for count, role in ((m, "input"), (n, "output")):
         if arith.is_integer(arith.div(count, groups)) is False:
             raise LayerError(f"groups={groups} does not divide the {count} {role} channels",
@@ -159,7 +161,8 @@ def conv_transpose(attrs, inputs):
     padding, extra = attrs["padding"], attrs["output_padding"]
     if any(isinstance(p, str) or isinstance(p[0], tuple) or isinstance(p[1], tuple)
            for p in (padding, extra)):
-        raise LayerError("conv_transpose takes padding and output_padding as an int or [height, width]")
+        raise LayerError("conv_transpose takes padding and output_padding as an int or [height, width]",
+                         hint="`same` and `valid` are not defined for a transposed convolution")
     kh, kw = attrs["kernel"]
     out = []
     for i, (axis, size, k) in enumerate((("height", h, kh), ("width", w, kw))):

@@ -57,10 +57,12 @@ def _pool(attrs, inputs, kind):
     c, h, w = feature_map(inputs, kind)
     if attrs["global"]:
         if attrs["kernel"] is not None:
-            raise LayerError(f"{kind} takes either `global: true` or a `kernel`, not both")
+            raise LayerError(f"{kind} takes either `global: true` or a `kernel`, not both",
+                             hint="drop one of them")
         return Outcome((c, 1, 1), counters={"pool_ops": arith.product(c, h, w)})
     if attrs["kernel"] is None:
-        raise LayerError(f"{kind} needs a `kernel` (or `global: true`)")
+        raise LayerError(f"{kind} needs a `kernel` (or `global: true`)",
+                         hint=f"write e.g. `{kind}: {{kernel: 3, stride: 2}}` or `{kind}: {{global: true}}`")
     kh, kw = attrs["kernel"]
     sh, sw = attrs["stride"] if attrs["stride"] is not None else (kh, kw)
     ph, pw = pad_pair(attrs["padding"])
@@ -173,15 +175,18 @@ def flatten(attrs, inputs):
     return Outcome((elements(inputs[0]),))
 
 
-def _same_shapes(inputs, kind):
+_ADD_HINT = "project the shortcut with a pointwise conv (stride/out) to match"
+
+
+def _same_shapes(inputs, kind, hint=_ADD_HINT, shown=None):
     first = inputs[0]
     for other in inputs[1:]:
         if len(other) != len(first) or any(arith.equal(a, b) is False
                                            for a, b in zip(first, other, strict=True)):
             raise LayerError(
-                f"{kind} needs inputs of one shape, got " + " and ".join(fmt_shape(s) for s in inputs),
-                hint="project the shortcut with a pointwise conv (stride/out) to match",
-                check=f"shape.{kind}",
+                f"{kind} needs inputs of one shape, got "
+                + " and ".join(fmt_shape(s) for s in shown or inputs),
+                hint=hint, check=f"shape.{kind}",
             )
     return first
 
@@ -208,7 +213,13 @@ def mul(attrs, inputs):
     for s in inputs:
         if is_gate(s) and len(shape) == 3 and arith.equal(s[0], shape[0]) is not False:
             continue
-        _same_shapes([shape, s], "mul")
+        if is_gate(s) and len(shape) == 3:  # a squeeze-and-excitation gate of the wrong width
+            hint = (f"a [C, 1, 1] gate scales the channels of the features it multiplies: give the gate's "
+                    f"last conv (or fc) `out: {shape[0]}`, the channels of the features")
+        else:
+            hint = ("mul multiplies element by element: its inputs need one shape, or one of them is a "
+                    "[C, 1, 1] gate with the other's channels (squeeze-and-excitation)")
+        _same_shapes([shape, s], "mul", hint, inputs)
     return Outcome(shape, counters={"eltwise_ops": arith.mul(len(inputs) - 1, elements(shape))})
 
 
@@ -238,7 +249,8 @@ def upsample(attrs, inputs):
     """Resize a feature map by an integer scale or to a fixed size."""
     c, h, w = feature_map(inputs, "upsample")
     if (attrs["scale"] is None) == (attrs["size"] is None):
-        raise LayerError("upsample takes exactly one of `scale` or `size`")
+        raise LayerError("upsample takes exactly one of `scale` or `size`",
+                         hint="write `scale: 2` or `size: [28, 28]`")
     if attrs["size"] is not None:
         return Outcome((c, *attrs["size"]))
     sh, sw = attrs["scale"]

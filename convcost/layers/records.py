@@ -22,7 +22,9 @@ REQUIRED = object()  # the default of a setting that must be given
 COUNTERS = ("bias_adds", "bn_ops", "activation_ops", "pool_ops", "eltwise_ops")
 
 # Keys every layer may carry, handled by the loader and the engine, not by rules.
-COMMON_KEYS = ("name", "from", "expect", "budget")
+COMMON_KEYS = ("name", "from", "expect", "budget", "allow")
+# The findings a layer may accept with `allow: [...]` (warnings only: convcost check, docs/ci.md).
+ALLOWABLE = ("shape.stride",)
 
 
 class LayerError(ConvcostError):

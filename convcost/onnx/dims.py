@@ -72,7 +72,8 @@ def network_input(graph: Graph, path: str, overrides: Mapping[str, Any], symboli
         raise ConvcostError(f"the graph input {shown(info.name)} has {len(info.shape)} dims "
                             f"{dims_text(info.shape)}; convcost reads images "
                             "[batch, channels, height, width] "
-                            "(or feature vectors [batch, features])", where)
+                            "(or feature vectors [batch, features])", where,
+                            "export the model with one image or vector input (docs/onnx.md)")
     batch_dim, *dims = info.shape
     axes = _AXES[len(info.shape)]
     params: dict[str, str] = {}  # var name -> the dim_param it comes from
@@ -143,5 +144,6 @@ def _number(name: str, raw: Any, limits: Limits) -> Any:
         value = raw
     if isinstance(value, bool) or not arith.is_number(value) or arith.is_integer(value) is not True \
             or value < 1:
-        raise ConvcostError(f"--set {name}={raw}: a size must be a positive integer, got {value}")
+        raise ConvcostError(f"--set {name}={raw}: a size must be a positive integer, got {value}",
+                            hint=f"e.g. --set {name}=224")
     return int(value)

@@ -85,9 +85,11 @@ def _read(path: str, limits: Limits) -> Model:
         raise ConvcostError(f"not a valid ONNX model: {err.message} at byte {err.offset}", where,
                             "the file is truncated or corrupt, or it is not an ONNX model") from None
     except ValueError as err:  # larger than protobuf's 2 GiB
-        raise ConvcostError(str(err), where) from None
+        raise ConvcostError(str(err), where, "protobuf files are at most 2 GiB; export the weights as "
+                            "external data (the graph is all convcost reads)") from None
     except OSError as err:
-        raise ConvcostError(f"cannot read {shown(path)}: {err.strerror or err}", where) from None
+        raise ConvcostError(f"cannot read {shown(path)}: {err.strerror or err}", where,
+                            "check the path and its permissions") from None
 
 
 def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple, limits: Limits,
@@ -146,7 +148,8 @@ def _spec(model: Model, path: str, overrides: Mapping[str, Any], symbolic: tuple
                 raise cv.unsupported(f"reading its output {k + 1}")
     if not cv.layers:
         raise ConvcostError("the graph has no layer convcost counts (no operator on the input)",
-                            Location(path))
+                            Location(path),
+                            "is the graph's input the image? docs/onnx.md lists the operators read")
     unsupported = tuple(Unsupported(op, tuple(names), tuple(layers))
                         for op, (names, layers) in skipped.items())
     name = os.path.splitext(os.path.basename(path))[0] or "model"
@@ -212,7 +215,8 @@ def _check_tensor(t: Tensor, path: str) -> None:
     """An initializer's dims and the size of its data agree (its bytes are never read)."""
     where = Location(path)
     if any(d < 0 for d in t.dims):
-        raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {dims_text(t.dims)}", where)
+        raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {dims_text(t.dims)}", where,
+                            "the file is corrupt or was not written by an ONNX exporter")
     count = t.element_count
     size = _ELEMENT_BYTES.get(t.data_type)
     if t.is_external:

@@ -42,8 +42,9 @@ def layer_values(report: Any, name: str) -> tuple[Any, dict[str, sp.Expr]]:
         close = close_matches(name, by_name, n=3)
         hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
         convs = [lr.name for lr in layers if lr.geometry is not None]
-        if hint is None and convs:
-            hint = f"convolution layers: {', '.join(convs[:12])}{', ...' if len(convs) > 12 else ''}"
+        if hint is None:
+            hint = (f"convolution layers: {', '.join(convs[:12])}{', ...' if len(convs) > 12 else ''}"
+                    if convs else "the network has no convolution layer")
         raise ConvcostError(f"no layer named {name!r}", hint=hint)
     layer = by_name[name]
     g = layer.geometry
@@ -53,7 +54,7 @@ def layer_values(report: Any, name: str) -> tuple[Any, dict[str, sp.Expr]]:
             f"layer {name!r} ({layer.kind}) is not a convolution; the derivation needs one",
             hint=f"convolution layers: {', '.join(convs[:12])}{', ...' if len(convs) > 12 else ''}"
             if convs
-            else None,
+            else "the network has no convolution layer",
         )
     values = {"M": g.m, "N": g.n, "Dk": g.kh, "Dkp": g.kw, "Do": g.ho, "Dop": g.wo}
     return layer, {k: _reported(v) for k, v in values.items()}

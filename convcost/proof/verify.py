@@ -112,10 +112,10 @@ def _sympy_value(name: str, value: Any) -> sp.Expr:
     """A given dimension as a sympy value: a positive integer (or a symbolic value not known to be
     anything else)."""
     if isinstance(value, bool) or not isinstance(value, (int, Fraction, sp.Basic)):
-        raise ConvcostError(f"{name} must be a positive integer, got {value!r}")
+        raise ConvcostError(f"{name} must be a positive integer, got {value!r}", hint="e.g. --out 512")
     expr = to_sympy(value)
     if expr.is_positive is False or expr.is_integer is False:
-        raise ConvcostError(f"{name} must be a positive integer, got {value}")
+        raise ConvcostError(f"{name} must be a positive integer, got {value}", hint="e.g. --out 512")
     return expr
 
 

@@ -63,6 +63,8 @@ class RenderOptions(NamedTuple):
     width: int | None = None  # columns of text formats (None: the format's own default)
     command: str = ""  # the command that produced the document, for formats that cite it
     by_layer: bool = False  # `convcost compare --by-layer`: every layer, not only the network
+    wide: bool = False  # `--wide`: every column, however wide (else they are chosen for `width`)
+    depth: int | None = None  # `--depth N`: layers summed below depth N of their names (0: totals only)
 
 
 DEFAULT_OPTIONS = RenderOptions()

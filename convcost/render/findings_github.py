@@ -5,7 +5,7 @@ results `::notice`."""
 from __future__ import annotations
 
 from ..checks.findings import CheckReport, Severity
-from ..errors import ConvcostError, Location, printable
+from ..errors import ConvcostError, Location, each_error, printable
 from . import DEFAULT_OPTIONS, RenderOptions
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.UNDECIDED: "notice"}
@@ -41,5 +41,6 @@ def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str
 
 
 def render_error(err: ConvcostError) -> str:
-    """An input error (exit 2) as an annotation too, so a broken layer file is marked in the PR."""
-    return command("error", err.location, err.message) + "\n"
+    """An input error (exit 2) as an annotation too, so a broken layer file is marked in the PR (each
+    error of a file that has several)."""
+    return "".join(command("error", e.location, e.message) + "\n" for e in each_error(err))

@@ -4,9 +4,11 @@ JSON integers, fractions and symbolic values strings (as in `convcost analyze -f
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from ..checks.findings import CheckOutcome, CheckReport, Finding
+from ..checks.findings import CheckOutcome, CheckReport, Finding, is_invalid
+from ..errors import EXIT_INVALID_INPUT
 from ..symbolic.display import exact
 from . import DEFAULT_OPTIONS, RenderOptions
 
@@ -55,5 +57,40 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
     return out
 
 
+def invalid_dict(report: CheckReport) -> dict[str, Any]:
+    """The object of an input that could not be loaded (findings.invalid; exit 2): the keys of a
+    report, with `name` null, plus `error` (the first error, and the exit code)."""
+    out = report_dict(report)
+    first = report.findings[0]
+    error = {"exit_code": EXIT_INVALID_INPUT, "message": first.message, "hint": first.hint,
+             "path": first.loc.path or None, "line": first.loc.line, "column": first.loc.column,
+             "errors": len(report.findings)}
+    out["name"] = None
+    for key in ("source", "path"):  # a command line that could not be read names no file
+        out[key] = out[key] or None
+    for item in (*out["findings"], *out["checks"]):
+        item["path"] = item["path"] or None
+    items = list(out.items())
+    at = [k for k, _ in items].index("ok") + 1
+    return dict([*items[:at], ("error", error), *items[at:]])
+
+
+def one_dict(report: CheckReport) -> dict[str, Any]:
+    return invalid_dict(report) if is_invalid(report) else report_dict(report)
+
+
 def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    return json.dumps(one_dict(report), indent=2) + "\n"
+
+
+def render_all(reports: Sequence[CheckReport]) -> str:
+    """Several networks (`convcost check a.yaml b.yaml -f json`): `files` holds each one's object,
+    `summary` the sums, plus `files` and `invalid` counts."""
+    summary: dict[str, int] = {}
+    for r in reports:
+        for key, n in r.summary().items():
+            summary[key] = summary.get(key, 0) + n
+    summary.update(files=len(reports), invalid=sum(is_invalid(r) for r in reports))
+    out = {"schema": SCHEMA, "ok": all(r.ok for r in reports), "files": [one_dict(r) for r in reports],
+           "summary": summary}
+    return json.dumps(out, indent=2) + "\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from ..checks.findings import CheckReport, Severity, Status
 from ..errors import ConvcostError, printable
@@ -27,16 +28,13 @@ def _attribute(text: str) -> str:
     return printable(text)
 
 
-def _suite(name: str, path: str) -> tuple[ET.Element, ET.Element]:
-    root = ET.Element("testsuites", name="convcost check")
-    suite = ET.SubElement(root, "testsuite", name=_attribute(f"convcost.{name}"), file=_attribute(path))
-    return root, suite
-
-
 def _count(root: ET.Element, suite: ET.Element, tests: int, failures: int, errors: int, skipped: int) -> None:
     for element in (root, suite):
-        element.attrib.update(tests=str(tests), failures=str(failures), errors=str(errors),
-                              skipped=str(skipped))
+        _count_one(element, tests, failures, errors, skipped)
+
+
+def _count_one(element: ET.Element, tests: int, failures: int, errors: int, skipped: int) -> None:
+    element.attrib.update(tests=str(tests), failures=str(failures), errors=str(errors), skipped=str(skipped))
 
 
 def _text(root: ET.Element) -> str:
@@ -45,7 +43,14 @@ def _text(root: ET.Element) -> str:
 
 
 def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    root, suite = _suite(report.name, report.path)
+    root = ET.Element("testsuites", name="convcost check")
+    _count(root, *_report_suite(root, report))
+    return _text(root)
+
+
+def _report_suite(root: ET.Element, report: CheckReport) -> tuple[ET.Element, int, int, int, int]:
+    suite = ET.SubElement(root, "testsuite", name=_attribute(f"convcost.{report.name}"),
+                          file=_attribute(report.path))
     for o in report.outcomes:
         case = ET.SubElement(suite, "testcase", classname=_attribute(f"convcost.{report.name}"),
                              name=_attribute(o.name), file=_attribute(o.loc.path), line=str(o.loc.line),
@@ -60,16 +65,34 @@ def render(report: CheckReport, options: RenderOptions = DEFAULT_OPTIONS) -> str
         elif body:
             ET.SubElement(case, "system-out").text = _clean(body)
     s = report.summary()
-    _count(root, suite, s["checks"], s["failed"], 0, s["skipped"] + s["undecided_checks"])
-    return _text(root)
+    return suite, s["checks"], s["failed"], 0, s["skipped"] + s["undecided_checks"]
 
 
 def render_error(source: str, err: ConvcostError) -> str:
     """The JUnit file of a run that stopped on an input error (exit 2)."""
+    root = ET.Element("testsuites", name="convcost check")
+    _count(root, *_error_suite(root, source, err))
+    return _text(root)
+
+
+def _error_suite(root: ET.Element, source: str, err: ConvcostError) -> tuple[ET.Element, int, int, int, int]:
     path = err.location.path if err.location else source
-    root, suite = _suite(source, path)
+    suite = ET.SubElement(root, "testsuite", name=_attribute(f"convcost.{source}"), file=_attribute(path))
     case = ET.SubElement(suite, "testcase", classname=_attribute(f"convcost.{source}"), name="load",
                          file=_attribute(path), line=str(err.location.line if err.location else 0), time="0")
     ET.SubElement(case, "error", message=_attribute(err.message), type="input").text = _clean(err.format())
-    _count(root, suite, 1, 0, 1, 0)
+    return suite, 1, 0, 1, 0
+
+
+def render_all(results: Sequence[tuple[str, CheckReport | ConvcostError]]) -> str:
+    """One JUnit file for several networks (`convcost check a.yaml b.yaml`): a testsuite each, the
+    totals on <testsuites>."""
+    root = ET.Element("testsuites", name="convcost check")
+    totals = [0, 0, 0, 0]
+    for source, result in results:
+        suite, *counts = (_error_suite(root, source, result) if isinstance(result, ConvcostError) else
+                          _report_suite(root, result))
+        _count_one(suite, *counts)
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    _count_one(root, *totals)
     return _text(root)

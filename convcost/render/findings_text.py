@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from ..checks.findings import CheckReport, Finding, Severity, Status, by_layer
+from collections.abc import Sequence
+
+from ..checks.findings import CheckReport, Finding, Severity, Status, by_layer, is_invalid
 from ..errors import printable
 from . import DEFAULT_OPTIONS, RenderOptions
 
@@ -50,3 +52,12 @@ def summary_line(report: CheckReport) -> str:
     if s["undecided"]:
         found.append(f"{s['undecided']} undecided")
     return head + f"{_plural(s['checks'], 'check')}: {', '.join(counts)}; {', '.join(found)}"
+
+
+def total_line(reports: Sequence[CheckReport]) -> str:
+    """'convcost check: 3 files: 1 passed, 1 failed, 1 invalid' (several files)."""
+    bad = sum(is_invalid(r) for r in reports)
+    failed = sum(not r.ok for r in reports) - bad
+    counts = [f"{n} {word}" for n, word in ((len(reports) - failed - bad, "passed"), (failed, "failed"),
+                                            (bad, "invalid")) if n]
+    return f"convcost check: {len(reports)} files: {', '.join(counts)}"

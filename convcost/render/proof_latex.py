@@ -90,7 +90,7 @@ def render(proof: Proof, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         out.append("")
     out.append(r"\subsection*{Result}")
     out.append(r"\begin{itemize}")
-    sentences = result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)")
+    sentences = result_sentences(proof, lambda m: rf"\({m}\)", r"\(\times\)", r"\%")
     out += [rf"\item {sentence}" for sentence in sentences]
     out += [rf"\item {latex_escape_text(sentence)}"
             for sentence in roofline_sentences(proof, lambda e: rf"\({latex_math(e)}\)")]

@@ -8,13 +8,28 @@ from ..proof import Proof
 from .proof_notation import latex_math
 
 
-def result_sentences(proof: Proof, math: Callable[[str], str], times: str) -> list[str]:
+def difference(proof: Proof, times: str = "×", percent: str = "%") -> str:
+    """What the ratio means in words, when the numbers fix it: '8.84× fewer mult-adds' (the saving,
+    standard / separable, as JSON's `saving`), '1.6% more mult-adds' when separable costs more,
+    'as many mult-adds' when the two are equal."""
+    ratio = proof.ratio_float
+    if ratio is None:
+        return ""
+    if ratio < 1:
+        return f"{float(proof.saving):.2f}{times} fewer mult-adds"
+    if proof.ratio == 1:
+        return "as many mult-adds"
+    more = (ratio - 1) * 100
+    return f"{more:.1f}{percent} more mult-adds" if more >= 0.1 else f"{more:.2g}{percent} more mult-adds"
+
+
+def result_sentences(proof: Proof, math: Callable[[str], str], times: str, percent: str = "%") -> list[str]:
     """The Result section shared by the Markdown and LaTeX printers: `math` wraps LaTeX math in the
     format's delimiters. The last sentence reports verification (`failed_sentence` when it failed)."""
     ratio = f"Mult-add ratio separable / standard: {math(latex_math(proof.ratio))}"
     if proof.ratio_float is not None:
         approx = math(r"\approx " + f"{proof.ratio_float:.4f}")
-        ratio += f" {approx}: {float(proof.saving):.2f}{times} fewer mult-adds"
+        ratio += f" {approx}: {difference(proof, times, percent)}"
     cheaper = f"Separable is cheaper exactly when {math(latex_math(proof.cheaper_when))}"
     if proof.values:
         cheaper += "; with these numbers: " + {True: "yes", False: "no", None: "depends on the free symbols"}[

@@ -15,7 +15,7 @@ from ..proof.steps import Equation, Equivalence, Step
 from ..proof.symbols import MEANINGS, VALUE_NAMES
 from . import DEFAULT_OPTIONS, RenderOptions
 from .proof_notation import UNICODE_NAMES, render_claim, unicode_inline, unicode_row
-from .proof_prose import roofline_sentences
+from .proof_prose import difference, roofline_sentences
 
 _OPS = {"=": "=", ">": ">", "<=>": "⟺"}
 
@@ -54,7 +54,7 @@ def _ratio_line(proof: Proof) -> Text:
     line = Text("Mult-add ratio separable / standard: ")
     line.append(unicode_inline(proof.ratio), style="bold")
     if proof.ratio_float is not None:
-        line.append(f" ≈ {proof.ratio_float:.4f}: {float(proof.saving):.2f}× fewer mult-adds")
+        line.append(f" ≈ {proof.ratio_float:.4f}: {difference(proof)}")
     return line
 
 

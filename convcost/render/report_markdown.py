@@ -23,6 +23,10 @@ def _row(cells) -> str:
 
 def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     view = build(report)
+    if options.depth is not None:  # --depth N, --totals-only (view_depth.py)
+        from .view_depth import collapse
+
+        view = collapse(view, report, options.depth)
     lines = [f"# {view.title}", ""]
     if view.symbols:
         lines += [f"Symbolic: {', '.join(view.symbols)}", ""]
@@ -30,7 +34,9 @@ def render(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     if view.roofline is not None:
         lines += [device_line(view.roofline), ""]
     columns = view.columns
-    lines += [_row(c.title for c in columns), _row("---:" if c.kind in _NUMBERS else "---" for c in columns)]
+    if view.rows:
+        lines += [_row(c.title for c in columns),
+                  _row("---:" if c.kind in _NUMBERS else "---" for c in columns)]
     for row in view.rows:
         cells = [_cell(c, row.cells.get(c.key)) for c in columns]
         if row.part:

@@ -98,10 +98,10 @@ def _table(t: Table, width: int, out: list[str]) -> None:
         raise _Unsure
     total = sum(widths) + n + 1
     title = _check(t.title)
-    if len(title) > total or title != title.strip():
+    if title != title.strip():
         raise _Unsure
-    if title:
-        out.append(title.ljust(total) + "\n")
+    if title:  # rich wraps a long title to the table's width, each line padded to it
+        out.extend(line.ljust(total) + "\n" for line in _wrap(title, total))
     out.append(_rule(_TOP, widths))
     out.append(_row(_HEAD[0], t.headers, widths, t.right))
     out.append(_rule(_HEAD_ROW, widths))
@@ -128,7 +128,13 @@ def _row(bar: str, cells: Sequence[str], widths: list[int], right: tuple[bool, .
 
 
 def _line(text: str, width: int, out: list[str]) -> None:
-    """A Text printed at `width` columns: rich's word wrap (rich._wrap.divide_line, no folding)."""
+    """A Text printed at `width` columns."""
+    out.extend(line + "\n" for line in _wrap(text, width))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` broken into lines of at most `width`: rich's word wrap (rich._wrap.divide_line, no
+    folding)."""
     _check(text)
     if "\n" in text or "\t" in text:
         raise _Unsure
@@ -146,6 +152,7 @@ def _line(text: str, width: int, out: list[str]) -> None:
             offset = len(word)
     starts = [0, *breaks]
     ends = [*breaks, len(text)]
+    lines = []
     for a, b in zip(starts, ends, strict=True):
         piece = text[a:b]
         if len(piece) > width:  # rich's rstrip_end: trailing whitespace past the width is cut
@@ -153,4 +160,5 @@ def _line(text: str, width: int, out: list[str]) -> None:
             piece = piece[:max(width, len(kept))]
             if len(piece) > width:
                 raise _Unsure
-        out.append(piece + "\n")
+        lines.append(piece)
+    return lines

@@ -78,6 +78,7 @@ class View(NamedTuple):
     record_keys: tuple[str, ...] = RECORD_KEYS  # CSV's columns
     roofline: NetworkTime | None = None  # with a device: the network's times
     times: tuple[Value, ...] = ()  # with a device: the time of each version in `totals`
+    vars: tuple[tuple[str, Value], ...] = ()  # the numeric vars in effect (--set applied), in file order
 
 
 def op_summary(kind: str, attrs: Mapping[str, Any]) -> str:
@@ -145,7 +146,8 @@ def build(report: Report) -> View:
               ("separable where cheaper", t.separable))
     counters = tuple((name, v) for name, v in t.counters.items() if v != 0)
     view = View(printable(report.name), report.symbols, report.input, tuple(rows), totals, report.by_kind,
-                counters, report.warnings, **_titled(report.convention))
+                counters, report.warnings, **_titled(report.convention),
+                vars=tuple((n, v) for n, v in report.vars.items() if n not in report.symbols))
     n = report.roofline
     if n is None:
         return view

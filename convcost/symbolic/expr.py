@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
-from ..errors import ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
+from ..errors import Consequence, ConvcostError, LimitExceeded, Location, did_you_mean, listing, shown
 from ..limits import DEFAULT_LIMITS, Limits
 from . import arith
 from .arith import Lifted, Value, is_number
@@ -29,6 +30,19 @@ from .rounding import make_divisible_number, slim_depth_number
 
 class ExpressionError(ConvcostError):
     pass
+
+
+class _Failed:
+    """The value of a var or block argument that could not be loaded (its error is reported): an
+    expression reading it raises Consequence instead of a second message about the same mistake."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED = _Failed()
 
 
 FUNCTIONS = ("floor", "ceil", "round", "min", "max", "abs", "make_divisible", "slim_depth")
@@ -72,7 +86,7 @@ def _check(text: str, limits: Limits) -> _Checked:
             hint="raise it with --limit expr_chars=N if this is intended",
         )
     if "\x00" in text:
-        raise ExpressionError("expression contains a NUL character")
+        raise ExpressionError("expression contains a NUL character", hint="remove the NUL character")
     try:
         with warnings.catch_warnings():  # e.g. "invalid escape sequence" must not reach the user's stderr
             warnings.simplefilter("ignore")
@@ -85,7 +99,8 @@ def _check(text: str, limits: Limits) -> _Checked:
             + ", ".join(FUNCTIONS),
         ) from None
     except (ValueError, MemoryError, RecursionError):
-        raise ExpressionError(f"cannot parse expression {shown(text)}: it is nested too deeply") from None
+        raise ExpressionError(f"cannot parse expression {shown(text)}: it is nested too deeply",
+                              hint="write a shorter expression (or split it across vars)") from None
     names: set[str] = set()
     count = 0
     stack: list[ast.AST] = [tree.body]
@@ -109,9 +124,11 @@ def _check(text: str, limits: Limits) -> _Checked:
                 )
         elif isinstance(node, ast.Name):
             if node.id.startswith("_"):
-                raise ExpressionError(f"name {node.id!r} is not allowed (names may not start with '_')")
+                raise ExpressionError(f"name {node.id!r} is not allowed (names may not start with '_')",
+                                      hint="vars are declared under `vars:` with names like alpha or res")
             if node.id in FUNCTIONS:
-                raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
+                raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)",
+                                      hint=f"{node.id} is a function, not a var")
             names.add(node.id)
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
@@ -121,11 +138,13 @@ def _check(text: str, limits: Limits) -> _Checked:
                     hint="the only functions are " + ", ".join(FUNCTIONS),
                 )
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-                raise ExpressionError(f"{node.func.id}() takes positional arguments only")
+                raise ExpressionError(f"{node.func.id}() takes positional arguments only",
+                                      hint=f"write e.g. {node.func.id}(x, 8), without names")
             lo, hi = _ARITY[node.func.id]
             if not lo <= len(node.args) <= hi:
                 want = str(lo) if lo == hi else f"{lo} to {hi}"
-                raise ExpressionError(f"{node.func.id}() takes {want} arguments, got {len(node.args)}")
+                raise ExpressionError(f"{node.func.id}() takes {want} arguments, got {len(node.args)}",
+                                      hint="docs/layer-file.md lists the functions and their arguments")
             stack += node.args
         else:
             op = _OPNAMES.get(type(getattr(node, "op", None)), None)
@@ -196,7 +215,8 @@ def _power(base: Value, exp: Value, limits: Limits) -> Value:
         return base.apply(lambda b: _power(b, exp, limits), (base,))
     if is_number(base):
         if base == 0 and exp < 0:
-            raise ExpressionError("division by zero (0 raised to a negative power)")
+            raise ExpressionError("division by zero (0 raised to a negative power)",
+                                  hint="check the vars the expression reads")
         bits = max(abs(Fraction(base).numerator).bit_length(), Fraction(base).denominator.bit_length())
         # (bits - 1) * exp is a lower bound on the result's size: refuse before computing what is
         # surely too big; _check_size then checks the exact result.
@@ -268,7 +288,8 @@ def _call(name: str, args: list[Value]) -> Value:
         return arith.maximum(*args)
     if name == "make_divisible":
         if is_number(args[1]) and args[1] <= 0:
-            raise ExpressionError("make_divisible() needs a positive divisor")
+            raise ExpressionError("make_divisible() needs a positive divisor",
+                                  hint="write e.g. make_divisible(32*alpha, 8)")
         return make_divisible(*args)
     if name == "slim_depth":
         return slim_depth(*args)
@@ -317,21 +338,43 @@ def _spend(expr: _Checked, limits: Limits) -> None:
         )
 
 
+# Numbers spelled out: "thirty-two" parses as thirty minus two, whose unknown names say nothing useful.
+NUMBER_WORDS = frozenset((
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion half quarter third dozen").split())
+
+
+def _position(name: str, text: str) -> int:
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    return found.start() if found else len(text)
+
+
 def evaluate(expr: _Checked, env: Mapping[str, Value], limits: Limits = DEFAULT_LIMITS) -> Value:
     """Evaluate a checked expression; `env` maps var names to ints, Fractions or sympy objects."""
-    for name in expr.names:
-        if name not in env:
+    unknown = [name for name in expr.names if name not in env]
+    if unknown:
+        unknown.sort(key=lambda n: (_position(n, expr.text), n))  # a set's order changes from run to run
+        if any(name.lower() in NUMBER_WORDS for name in unknown):
             raise ExpressionError(
-                f"unknown variable {name!r} in expression {shown(expr.text)}",
-                hint=did_you_mean(name, env) or
-                ("declare it under `vars:` at the top of the file" if not env else
-                 "known vars: " + listing(sorted(env))),
+                f"{shown(expr.text)} is not a number or an expression",
+                hint="write numbers in digits (32, 0.75, 1/3); an expression may use the vars"
+                + (f" ({listing(sorted(env))})" if env else "") + ", + - * / // % **, parentheses and "
+                + ", ".join(FUNCTIONS),
             )
+        name = unknown[0]
+        raise ExpressionError(
+            f"unknown variable {name!r} in expression {shown(expr.text)}",
+            hint=did_you_mean(name, env) or
+            ("declare it under `vars:` at the top of the file" if not env else
+             "known vars: " + listing(sorted(env))),
+        )
     _spend(expr, limits)
     try:
         value = _eval(expr.tree.body, expr.text, env, limits)
     except RecursionError:  # only reachable with raised expr_nodes: a chain of thousands of operators
-        raise ExpressionError(f"expression {shown(expr.text)} is nested too deeply to evaluate") from None
+        raise ExpressionError(f"expression {shown(expr.text)} is nested too deeply to evaluate",
+                              hint="write a shorter expression (or split it across vars)") from None
     return _check_degree(value, limits)
 
 
@@ -339,7 +382,10 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
     if isinstance(node, ast.Constant):
         return _check_size(_literal(node, text, limits), limits)
     if isinstance(node, ast.Name):
-        return env[node.id]
+        value = env[node.id]
+        if value is FAILED:
+            raise Consequence(f"{node.id!r} could not be loaded", hint="fix the error reported about it")
+        return value
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, text, env, limits)
         return v if isinstance(node.op, ast.UAdd) else arith.mul(-1, v)
@@ -353,7 +399,8 @@ def _eval(node: ast.AST, text: str, env: Mapping[str, Value], limits: Limits) ->
     if op is ast.Pow:
         return _check_degree(_check_size(_power(a, b, limits), limits), limits)
     if op in (ast.Div, ast.FloorDiv, ast.Mod) and arith.is_zero(b) is True:
-        raise ExpressionError(f"division by zero in expression {shown(text)}")
+        raise ExpressionError(f"division by zero in expression {shown(text)}",
+                              hint="check the vars the expression reads")
     fn: Callable[[Value, Value], Value] = _BINARY[op]
     return _check_size(fn(a, b), limits)
 
