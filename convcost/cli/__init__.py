@@ -41,6 +41,26 @@ def writing_stdout() -> Iterator[None]:
                             hint="check the disk or pipe it goes to, or write to a file with -o") from None
 
 
+def terminal_width() -> int:
+    """The width of the terminal standard output is (COLUMNS first), as rich reads it."""
+    from rich.console import Console
+
+    return Console().width
+
+
+def print_terminal(items: list, width: int) -> None:
+    """Rich renderables on the terminal, each followed by a blank line, `width` columns wide; a write
+    failure is a ConvcostError (exit 2). Every renderable is rich Text (names are never markup); no
+    highlighting or emoji codes either."""
+    from rich.console import Console
+
+    console = Console(markup=False, emoji=False, highlight=False, width=width)
+    with writing_stdout():
+        for item in items:
+            console.print(item)
+            console.print()
+
+
 def emit(text: str) -> None:
     """`text` on standard output, flushed; a write failure is a ConvcostError (exit 2)."""
     with writing_stdout():

@@ -46,7 +46,7 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
     """
     from ..api import analyze as run
     from ..render import render
-    from . import emit, writing_stdout
+    from . import emit
     from .output import refuse_input, write_output
 
     plot = roofline.pop("plot")
@@ -62,19 +62,12 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
     fmt_ = ReportFormat(fmt)
     options = view_options(view, fmt_, output)
     if fmt_ is ReportFormat.TABLE and output is None and sys.stdout.isatty():
-        from rich.console import Console
-
         from ..render.report_table import layout, renderables
+        from . import print_terminal, terminal_width
 
-        page = Console().width  # the terminal's (or COLUMNS)
+        page = terminal_width()
         shown, needed = layout(report, options, None if options.wide else page, terminal=True)
-        items = renderables(shown)
-        # Every renderable is rich Text (names are never markup); no highlighting or emoji codes either.
-        console = Console(markup=False, emoji=False, highlight=False, width=max(page, needed))
-        with writing_stdout():
-            for item in items:
-                console.print(item)
-                console.print()
+        print_terminal(renderables(shown), max(page, needed))
         return
     text = render(report, fmt_, options)
     if output is None:

@@ -56,16 +56,12 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
 
     options = RenderOptions(by_layer=by_layer, width=page_width() if output is None else None)
     if fmt_ is CompareFormat.TABLE and output is None and sys.stdout.isatty():
-        from rich.console import Console
-
         from ..render.compare_table import layout
+        from . import print_terminal, terminal_width
 
-        page = Console().width  # the terminal's (or COLUMNS)
+        page = terminal_width()
         items, needed = layout(comparison, options, page)
-        console = Console(markup=False, emoji=False, highlight=False, width=max(page, needed))
-        for item in items:
-            console.print(item)
-            console.print()
+        print_terminal(items, max(page, needed))
         return
     text = render(comparison, fmt_, options)
     if output is None:

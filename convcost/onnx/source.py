@@ -21,28 +21,9 @@ from .dims import network_input
 from .graph import DEFAULT_DOMAINS, describe_unknown, label, op_key, order, readers, unknown_operators
 from .ops import HANDLERS
 from .proto import BudgetExceeded, read_model
-from .records import (
-    BFLOAT16,
-    BOOL,
-    DOUBLE,
-    FLOAT,
-    FLOAT16,
-    INT8,
-    INT16,
-    INT32,
-    INT64,
-    UINT8,
-    UINT16,
-    UINT32,
-    UINT64,
-    Graph,
-    Model,
-    Tensor,
-)
+from .records import Graph, Model, Tensor
+from .values import ELEMENT_BYTES
 from .wire import WireError
-
-_ELEMENT_BYTES = {FLOAT: 4, DOUBLE: 8, FLOAT16: 2, BFLOAT16: 2, INT8: 1, UINT8: 1, BOOL: 1, INT16: 2,
-                  UINT16: 2, INT32: 4, UINT32: 4, INT64: 8, UINT64: 8}
 
 
 def load(path: str, overrides: Mapping[str, Any] | None = None, symbolic: Sequence[str] = (),
@@ -218,7 +199,7 @@ def _check_tensor(t: Tensor, path: str) -> None:
         raise ConvcostError(f"initializer {shown(t.name)} has a negative dim: {dims_text(t.dims)}", where,
                             "the file is corrupt or was not written by an ONNX exporter")
     count = t.element_count
-    size = _ELEMENT_BYTES.get(t.data_type)
+    size = ELEMENT_BYTES.get(t.data_type)
     if t.is_external:
         length = dict(t.external_data).get("length")
         if size is not None and length is not None and length.strip().isdigit() and len(length) < 30 \

@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 from fractions import Fraction
 
+from ..errors import shown
 from .records import (
     BFLOAT16,
     BOOL,
@@ -41,16 +42,12 @@ for _t in (INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16):
     _TYPED_FIELD[_t] = _INT32_DATA
 
 _FLOATING = (FLOAT, DOUBLE, FLOAT16, BFLOAT16)
+ELEMENT_BYTES = {dtype: struct.calcsize("<" + code) for dtype, code in _RAW.items()}  # bytes per element
 
 
 def _dims(dims) -> str:
     head = ", ".join(map(str, dims[:8]))
     return f"[{head}]" if len(dims) <= 8 else f"[{head}, ... ({len(dims)} dims)]"
-
-
-def _shown(name: str) -> str:
-    """A tensor name for a message: quoted, and cut (a hostile file may name it with megabytes)."""
-    return repr(name) if len(name) <= 60 else repr(name[:60]) + f"... ({len(name)} characters)"
 
 
 def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
@@ -60,7 +57,7 @@ def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
     the data type; packed and unpacked encodings of typed fields are both accepted.  Raises
     :class:`TensorValueError` if the tensor is external, has more than ``limit`` elements, has an
     unsupported type (string, complex, 4-bit, float8) or a payload that disagrees with its dims."""
-    what = f"tensor {_shown(tensor.name)}" if tensor.name else "unnamed tensor"
+    what = f"tensor {shown(tensor.name)}" if tensor.name else "unnamed tensor"
     if tensor.is_external:
         raise TensorValueError(f"{what}: values are stored in an external file and are not read")
     if any(d < 0 for d in tensor.dims):
@@ -83,8 +80,7 @@ def tensor_values(tensor: Tensor, limit: int = 4096) -> tuple:
 
 def _from_raw(tensor: Tensor, dtype: int, count: int, what: str) -> tuple:
     offset, length = tensor.raw_data
-    code = _RAW[dtype]
-    size = struct.calcsize("<" + code)
+    code, size = _RAW[dtype], ELEMENT_BYTES[dtype]
     if length != count * size:
         raise TensorValueError(f"{what}: raw_data has {length} bytes but dims {_dims(tensor.dims)} "
                                f"need {count * size}")

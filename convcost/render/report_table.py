@@ -232,13 +232,6 @@ def _stack_text(cell: str, text_type):
     return out
 
 
-def build(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> list:
-    """Rich renderables for a report, its columns chosen for `options.width` (every column with
-    `options.wide`)."""
-    return renderables(layout(report, options, None if options.wide else options.width or
-                              _default_width(report))[0])
-
-
 WIDTH = 160  # columns when the output is not a terminal (a file, a pipe); 200 with --device
 
 
