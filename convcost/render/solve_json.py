@@ -3,17 +3,15 @@ integers, var values ints or "p/q" strings (as in `analyze -f json`), closed for
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..analysis.solve import Solution, Verdict, verdict
 from ..symbolic.display import exact
 from . import DEFAULT_OPTIONS, RenderOptions
-from .sweep_json import error_dict, given
+from .sweep_json import error_dict, given, one_per_line
 
 SCHEMA = 1
 
-_LINE = json.JSONEncoder(separators=(", ", ": ")).encode
 
 
 def _costs(v: Verdict | None) -> dict[str, Any]:
@@ -64,11 +62,4 @@ def solution_dict(solution: Solution) -> dict[str, Any]:
 
 def render(solution: Solution, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Indented JSON, each member on one line (each point of a frontier on its own)."""
-    parts = []
-    for key, value in solution_dict(solution).items():
-        if key == "frontier":
-            text = "[\n    " + ",\n    ".join(map(_LINE, value)) + "\n  ]" if value else "[]"
-        else:
-            text = _LINE(value)
-        parts.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    return one_per_line(solution_dict(solution), "frontier")

@@ -54,9 +54,14 @@ def sweep_dict(sweep: Sweep) -> dict[str, Any]:
 
 def render(sweep: Sweep, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """Indented JSON with each row on one line (json's C encoder: 10,000 rows in milliseconds)."""
+    return one_per_line(sweep_dict(sweep), "rows")
+
+
+def one_per_line(doc: dict[str, Any], listed: str) -> str:
+    """`doc` as indented JSON, each member on one line and each item of the list `listed` on its own."""
     parts = []
-    for key, value in sweep_dict(sweep).items():
-        if key == "rows":
+    for key, value in doc.items():
+        if key == listed:
             text = "[\n    " + ",\n    ".join(map(_LINE, value)) + "\n  ]" if value else "[]"
         else:
             text = _LINE(value)
