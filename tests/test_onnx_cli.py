@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -288,3 +289,31 @@ def test_an_onnx_model_on_standard_input_is_a_clear_error(tmp_path):
     assert res.exit_code == 2
     assert "<stdin>: error: standard input holds an ONNX model" in res.stderr
     assert "hint: save it and give its path" in res.stderr
+
+
+def test_import_never_replaces_the_model_and_a_failed_write_is_exit_2(tmp_path):
+    path = _small_net(tmp_path)
+    before = Path(path).read_bytes()
+    res = invoke("import", path, "-o", path)
+    assert res.exit_code == 2 and "-o names the input file" in res.stderr
+    assert Path(path).read_bytes() == before
+    with open("/dev/full", "w") as device:
+        full = subprocess.run([sys.executable, "-m", "convcost", "import", path], stdout=device,
+                              stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert full.returncode == 2 and "cannot write to standard output" in full.stderr
+
+
+def test_import_comments_stay_one_line_whatever_an_operator_type_holds(tmp_path):
+    """An op_type is any string in a file: one with a line break must not become YAML of its own."""
+    odd = node("Custom", ["c"], "y", name="odd")
+    odd.op_type = "Evil\n  - fc: {out: 1000000}"
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])
+    path = save(tmp_path, [node("Conv", ["x", "w"], "c"), odd], [weight("w", 4, 3, 1, 1)], inputs=[x])
+    out = tmp_path / "net.yaml"
+    assert invoke("import", path, "--allow-unsupported", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    assert "# Evil\\n  - fc: {out: 1000000}: unsupported" in text
+    assert not any(line.startswith("  - fc") for line in text.splitlines())
+    model = convcost.analyze(path, allow_unsupported=True)
+    assert convcost.analyze(str(out)).totals.macs == model.totals.macs

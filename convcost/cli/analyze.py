@@ -46,13 +46,10 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
     """
     from ..api import analyze as run
     from ..render import render
-    from . import emit
-    from .output import refuse_input, write_output
+    from .output import deliver, refuse_inputs, write_output
 
     plot = roofline.pop("plot")
-    for path, option in ((output, "-o"), (plot, "--plot")):
-        if path is not None:
-            refuse_input(path, source, option)
+    refuse_inputs(source, (output, "-o"), (plot, "--plot"))
     report = run(source, **network, convention=convention, **roofline)
     _warn_layout(report)
     if plot is not None:
@@ -70,10 +67,7 @@ def analyze(source: str, network: dict, convention: str, roofline: dict, fmt: st
         print_terminal(renderables(shown), max(page, needed))
         return
     text = render(report, fmt_, options)
-    if output is None:
-        emit(text)
-    else:
-        write_output(output, text, "-o")
+    deliver(text, output)
 
 
 def _warn_layout(report) -> None:

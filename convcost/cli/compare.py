@@ -42,11 +42,9 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
       convcost compare net.yaml --by-layer --format markdown
       convcost compare mobilenet_v2 --convention paper --convention fvcore --format json
     """
-    from .output import refuse_input
+    from .output import deliver, refuse_inputs
 
-    for path, option in ((output, "-o"),):
-        if path is not None:
-            refuse_input(path, source, option)
+    refuse_inputs(source, (output, "-o"))
     from ..api import compare as run
     from ..render import RenderOptions, render
 
@@ -64,11 +62,4 @@ def compare(source: str, network: dict, conventions: tuple[str, ...], by_layer: 
         print_terminal(items, max(page, needed))
         return
     text = render(comparison, fmt_, options)
-    if output is None:
-        from . import emit
-
-        emit(text)
-    else:
-        from .output import write_output
-
-        write_output(output, text, "-o")
+    deliver(text, output)

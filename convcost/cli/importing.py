@@ -28,10 +28,12 @@ def import_(source: str, network: dict, output: str | None) -> None:
     from ..layerfile.writer import write
     from ..onnx import is_onnx
     from ..onnx.source import load
+    from .output import deliver, refuse_inputs
 
     if not is_onnx(source):
         raise ConvcostError(f"{shown(source)} is not an ONNX model",
                             hint="convcost import reads .onnx files; a layer file or built-in is already one")
+    refuse_inputs(source, (output, "-o"))
     spec = load(source, network["set"], network["symbolic"], network["limits"],
                 network.get("allow_unsupported", False), defaults_only=True)
     notes = {layer: f"{u.op_type}: unsupported, counted as zero"
@@ -41,11 +43,6 @@ def import_(source: str, network: dict, output: str | None) -> None:
     if spec.unsupported:
         lines.append("Operators counted as zero (--allow-unsupported): "
                      + ", ".join(f"{u.op_type} x{u.count}" for u in spec.unsupported))
-    text = write(spec, "\n".join(lines), notes)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from .output import write_atomic
-
-        write_atomic(output, text)
+    text = write(spec, lines, notes)
+    deliver(text, output)
 

@@ -28,7 +28,8 @@ def _failed(exc: OSError) -> str:
 
 
 def refuse_input(path: str, source: str, option: str) -> None:
-    """Refuse an output path that is the layer file being read (also through a symlink or a hard link)."""
+    """Refuse an output path that is the file being read (a layer file or an ONNX model; also through a
+    symlink or a hard link)."""
     from ..zoo import resolve
 
     try:
@@ -38,7 +39,24 @@ def refuse_input(path: str, source: str, option: str) -> None:
         return
     if same:
         raise ConvcostError(f"{option} names the input file", Location(path),
-                            "write the report to another file: it would replace the layer file")
+                            "write to another file: it would replace the file being read")
+
+
+def refuse_inputs(source: str, *targets: tuple[str | None, str]) -> None:
+    """refuse_input for each (path, option) given (a path of None was not given)."""
+    for path, option in targets:
+        if path is not None:
+            refuse_input(path, source, option)
+
+
+def deliver(text: str, output: str | None) -> None:
+    """A command's text on standard output, or in the file `-o` names; either write failing is exit 2."""
+    if output is None:
+        from . import emit
+
+        emit(text)
+    else:
+        write_output(output, text, "-o")
 
 
 def _mode(path: str) -> int:
@@ -125,4 +143,3 @@ def write_output(path: str, text: str | bytes, option: str = "-o") -> None:
                             "give a regular file, a character device or a named pipe")
 
 
-write_atomic = write_output  # the name it had when every target was replaced

@@ -48,20 +48,17 @@ def solve(source: str, sets: dict, limits, allow_unsupported: bool, vary: tuple[
     Exit codes: 0 a value (or frontier) was found, 1 no configuration meets the budgets, 2 invalid
     input or options.
     """
-    from .output import refuse_input
+    from .output import deliver, refuse_inputs, write_output
 
-    for path, option in ((output, "-o"), (plot, "--plot")):
-        if path is not None:
-            refuse_input(path, source, option)
+    refuse_inputs(source, (output, "-o"), (plot, "--plot"))
     from ..analysis.solve import solve as run
     from ..render import render
     from ..sources import builder
 
     if plot is not None:
-        from ..render.sweep_plot import plot_format, require_matplotlib
+        from ..render.sweep_plot import checked_format
 
-        plot_fmt = plot_format(plot)
-        require_matplotlib()
+        plot_fmt = checked_format(plot)
     axes = parse_axes("--vary", vary, limits)
     _, build = builder(source, limits, allow_unsupported)
     budgets = {"macs": max_macs, "params": max_params}
@@ -71,17 +68,9 @@ def solve(source: str, sets: dict, limits, allow_unsupported: bool, vary: tuple[
 
         solution = solution._replace(closed_form=derive(build, axes[0].name, sets, solution.budgets))
     text = render(solution, SolveFormat(fmt))
-    if output is None:
-        from . import emit
-
-        emit(text)
-    else:
-        from .output import write_output
-
-        write_output(output, text, "-o")
+    deliver(text, output)
     if plot is not None:
         from ..render.sweep_plot import render as draw
-        from .output import write_output
 
         if len(axes) == 1:
             answer, label = (solution.best.row,) if solution.best else (), f"largest {axes[0].name}"

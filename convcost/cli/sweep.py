@@ -42,35 +42,24 @@ def sweep(source: str, sets: dict, limits, allow_unsupported: bool, grids: tuple
     Exit codes: 0 every configuration is valid, 1 at least one row is an error, 2 invalid input or
     options (or an error every configuration shares, such as an unknown key in the file).
     """
-    from .output import refuse_input
+    from .output import deliver, refuse_inputs, write_output
 
-    for path, option in ((output, "-o"), (plot, "--plot")):
-        if path is not None:
-            refuse_input(path, source, option)
+    refuse_inputs(source, (output, "-o"), (plot, "--plot"))
     from ..analysis.sweep import sweep as run
     from ..render import render
     from ..sources import builder
 
     if plot is not None:
-        from ..render.sweep_plot import plot_format, require_matplotlib
+        from ..render.sweep_plot import checked_format
 
-        plot_fmt = plot_format(plot)
-        require_matplotlib()
+        plot_fmt = checked_format(plot)
     axes = parse_axes("--grid", grids, limits)
     _, build = builder(source, limits, allow_unsupported)
     result = run(build, axes, sets, source, limits)
     text = render(result, SweepFormat(fmt), _page(fmt, output))
-    if output is None:
-        from . import emit
-
-        emit(text)
-    else:
-        from .output import write_output
-
-        write_output(output, text, "-o")
+    deliver(text, output)
     if plot is not None:
         from ..render.sweep_plot import render as draw
-        from .output import write_output
 
         write_output(plot, draw(result, plot_fmt), "--plot")
     if result.failed:

@@ -10,21 +10,22 @@ to read back to the same value with convcost's own whitelisted parser.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..errors import ConvcostError
+from ..errors import ConvcostError, printable
 from ..layers.records import REQUIRED
 from ..layers.registry import get_rules
 from .model import INPUT, LayerSpec, Spec
 
 
-def write(spec: Spec, header: str = "", notes: Mapping[str, str] | None = None) -> str:
-    """The layer-file text of `spec`; `header` is put first as comments, `notes` are end-of-line
-    comments by layer name."""
+def write(spec: Spec, header: Sequence[str] = (), notes: Mapping[str, str] | None = None) -> str:
+    """The layer-file text of `spec`; the `header` lines are put first as comments, `notes` are
+    end-of-line comments by layer name. Each comment stays one line whatever it holds (a model's
+    operator type or path may hold a line break): errors.printable escapes it."""
     notes = notes or {}
-    out = [f"# {line}".rstrip() for line in header.splitlines()]
+    out = [f"# {printable(line)}".rstrip() for line in header]
     out.append(f"name: {_text(spec.name)}")
     if spec.description:
         out.append(f"description: {_text(spec.description)}")
@@ -40,7 +41,7 @@ def write(spec: Spec, header: str = "", notes: Mapping[str, str] | None = None) 
     for layer in spec.layers:
         line = f"  - {layer.kind}: {{{', '.join(_entries(layer, previous, rules))}}}"
         note = notes.get(layer.name)
-        out.append(f"{line}  # {note}" if note else line)
+        out.append(f"{line}  # {printable(note)}" if note else line)
         previous = layer.name
     return "\n".join(out) + "\n"
 

@@ -31,6 +31,13 @@ def plot_format(path: str) -> str:
     return fmt
 
 
+def checked_format(path: str) -> str:
+    """plot_format, and matplotlib present: both checked before any work is done."""
+    fmt = plot_format(path)
+    require_matplotlib()
+    return fmt
+
+
 def require_matplotlib() -> None:
     """Fail early, with the command to install it, when matplotlib is missing."""
     try:
